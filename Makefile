@@ -1,0 +1,40 @@
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: run test lint fmt messages clean
+
+$(BIN)/laurel: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[test]"
+	touch $(BIN)/laurel
+
+## run: install, migrate SQLite, seed the demo and serve it with a worker
+run: $(BIN)/laurel
+	./scripts/system-deps.sh
+	$(BIN)/laurel demo --port $(PORT)
+
+## test: install with test dependencies and run the whole suite
+test: $(BIN)/laurel
+	./scripts/system-deps.sh --test
+	$(BIN)/ruff check laurel tests bench
+	$(BIN)/laurel manage makemigrations --check --dry-run >/dev/null
+	$(BIN)/python -m pytest -n 2 --dist loadfile -q
+
+lint: $(BIN)/laurel
+	$(BIN)/ruff check laurel tests bench
+	$(BIN)/ruff format --check laurel tests bench
+
+fmt: $(BIN)/laurel
+	$(BIN)/ruff format laurel tests bench
+	$(BIN)/ruff check --fix laurel tests bench
+
+## messages: extract Korean catalog entries and compile all catalogs
+messages: $(BIN)/laurel
+	cd laurel && ../$(BIN)/laurel manage makemessages -l ko --no-obsolete --no-location
+	cd laurel && ../$(BIN)/laurel manage compilemessages
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

@@ -1,0 +1,5 @@
+import sys
+
+from laurel.cli import main
+
+sys.exit(main())

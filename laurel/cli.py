@@ -1,0 +1,128 @@
+"""The `laurel` command: demo, serve, worker, createorg, manage."""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Sequence
+
+
+class UsageError(Exception):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # One line on stderr and exit 2, as every Laurel command does.
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "laurel.settings")
+    import django
+
+    django.setup()
+
+
+def manage(argv: Sequence[str]) -> int:
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["laurel manage", *argv])
+    return 0
+
+
+def serve(port: int, host: str = "127.0.0.1", with_worker: bool = False) -> int:
+    setup_django()
+    from waitress import serve as waitress_serve
+
+    from laurel.wsgi import application
+
+    worker = None
+    if with_worker:
+        worker = subprocess.Popen([sys.executable, "-m", "laurel", "worker"])
+    try:
+        print(f"Laurel is serving on http://{host}:{port}/", flush=True)
+        waitress_serve(application, host=host, port=port, threads=8, ident="laurel")
+    finally:
+        if worker is not None:
+            worker.send_signal(signal.SIGTERM)
+            worker.wait(timeout=10)
+    return 0
+
+
+def demo(no_serve: bool, port: int) -> int:
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("seed_demo")
+    if no_serve:
+        return 0
+    return serve(port, with_worker=True)
+
+
+def createorg(slug: str, name_ko: str, name_en: str, owner: str | None) -> int:
+    setup_django()
+    from django.core.management import call_command
+
+    args = ["createorg", "--slug", slug, "--name-ko", name_ko, "--name-en", name_en]
+    if owner:
+        args += ["--owner", owner]
+    call_command(*args)
+    return 0
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="laurel", description="Laurel digital badges")
+    sub = parser.add_subparsers(dest="command", parser_class=Parser)
+    p = sub.add_parser("demo", help="migrate, seed the demo and serve it")
+    p.add_argument("--no-serve", action="store_true")
+    p.add_argument("--port", type=int, default=8000)
+    p = sub.add_parser("serve", help="serve the web application")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--host", default="127.0.0.1")
+    sub.add_parser("worker", help="run background tasks and deliver the outbox")
+    p = sub.add_parser("createorg", help="create an organization")
+    p.add_argument("--slug", required=True)
+    p.add_argument("--name-ko", required=True)
+    p.add_argument("--name-en", required=True)
+    p.add_argument("--owner", help="owner's email; prints a one-time sign-in link")
+    sub.add_parser("manage", help="run a Django management command", add_help=False)
+    return parser
+
+
+def run(argv: Sequence[str]) -> int:
+    if argv and argv[0] == "manage":
+        return manage(argv[1:])
+    args = build_parser().parse_args(argv)
+    if args.command == "demo":
+        return demo(args.no_serve, args.port)
+    if args.command == "serve":
+        return serve(args.port, args.host)
+    if args.command == "worker":
+        return manage(["worker"])
+    if args.command == "createorg":
+        return createorg(args.slug, args.name_ko, args.name_en, args.owner)
+    build_parser().print_help(sys.stderr)
+    return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from django.core.management.base import CommandError
+
+    try:
+        return run(sys.argv[1:] if argv is None else argv)
+    except UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except CommandError as exc:
+        print(f"laurel: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,16 @@
+from django.urls import include, path
+
+from laurel.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("laurel.accounts.urls")),
+    path("orgs/", include("laurel.orgs.urls")),
+    path("orgs/<slug:slug>/achievements/", include("laurel.achievements.urls")),
+    path("orgs/<slug:slug>/awards/", include("laurel.awards.urls")),
+    path("orgs/<slug:slug>/audit/", include("laurel.audit.urls")),
+    path("a/", include("laurel.awards.public_urls")),
+    path("i/", include("laurel.achievements.public_urls")),
+    path("api/v1/", include("laurel.api.urls")),
+]

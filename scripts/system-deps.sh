@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Debian packages Laurel needs beside Python: a Hangul font for PNG rendering,
+# gettext for message catalogs, and chromium for the browser tests.
+# Installs only what is missing; needs root (or sudo) the first time.
+set -euo pipefail
+want=()
+[ -d /usr/share/fonts/truetype/nanum ] || want+=(fonts-nanum)
+command -v msgfmt >/dev/null || want+=(gettext)
+if [ "${1:-}" = "--test" ]; then
+  command -v chromium >/dev/null || want+=(chromium)
+fi
+[ ${#want[@]} -eq 0 ] && exit 0
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "installing ${want[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null
