@@ -56,6 +56,7 @@ def org_view(
             membership = get_membership(request, slug, capability)
             if needs_second_factor(request, membership):
                 return redirect(f"/accounts/two-factor/?next={request.get_full_path()}")
+            request.membership = membership  # type: ignore[attr-defined]
             return view(request, membership, *args, **kwargs)
 
         return wrapper
