@@ -156,6 +156,7 @@ TIME_ZONE = env("LAUREL_TIME_ZONE", "Asia/Seoul")
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
