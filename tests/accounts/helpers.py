@@ -1,0 +1,58 @@
+"""Test helpers that compute expected values without our own code."""
+
+import base64
+import hashlib
+import hmac
+import re
+import struct
+import time
+
+from django.core import mail
+from django.test import Client, override_settings
+
+from laurel.outbox.delivery import deliver_due
+from laurel.test import BaseTestCase
+
+
+def totp(key: bytes, at: float | None = None, step: int = 30, digits: int = 6) -> str:
+    """RFC 6238 TOTP with HMAC-SHA1, written out by hand."""
+    counter = int((time.time() if at is None else at) // step)
+    mac = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    value = struct.unpack(">I", mac[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 10**digits:0{digits}d}"
+
+
+def key_from_base32(secret: str) -> bytes:
+    secret = secret.replace(" ", "").upper()
+    return base64.b32decode(secret + "=" * (-len(secret) % 8))
+
+
+def delivered() -> list[mail.EmailMessage]:
+    """Run the outbox as the worker would and return what reached the mail backend."""
+    deliver_due()
+    return list(mail.outbox)
+
+
+def link_in(body: str) -> str:
+    """The first link in an email body, as a path on this site."""
+    match = re.search(r"https?://[^/\s]+(/\S+)", body)
+    assert match, f"no link in: {body}"
+    return match.group(1)
+
+
+# Real hashers take a third of a second per check on purpose; these tests check
+# hundreds of passwords and are about the flows, not the hash.
+fast_passwords = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+
+
+class EnglishClient(Client):
+    """A browser asking for English, so assertions read the English msgids even once Korean is compiled."""
+
+    def __init__(self, **defaults: object) -> None:
+        super().__init__(headers={"accept-language": "en"}, **defaults)  # type: ignore[arg-type]
+
+
+@fast_passwords
+class AccountsTestCase(BaseTestCase):
+    client_class = EnglishClient
