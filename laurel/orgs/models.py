@@ -1,10 +1,13 @@
 import uuid
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from laurel.core.ids import new_public_id
 
 LANGUAGES = [("ko", "한국어"), ("en", "English")]
 
@@ -80,6 +83,7 @@ CAPABILITIES: dict[str, set[str]] = {
 
 class Membership(models.Model):
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=10, choices=Role.choices)
     created_at = models.DateTimeField(default=timezone.now)
@@ -92,7 +96,12 @@ class Membership(models.Model):
 
 
 class Invitation(models.Model):
+    """An owner's invitation to join; the emailed token is kept only as its sha256."""
+
+    LIFETIME = timedelta(days=7)
+
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id)
     email = models.EmailField()
     role = models.CharField(max_length=10, choices=Role.choices)
     token_hash = models.CharField(max_length=64, unique=True)
@@ -103,6 +112,13 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def is_open(self) -> bool:
+        """Neither accepted nor revoked; it may still have expired."""
+        return self.accepted_at is None and self.revoked_at is None
+
+    def is_expired(self, now: datetime | None = None) -> bool:
+        return self.expires_at <= (now or timezone.now())
 
 
 class Recipient(models.Model):

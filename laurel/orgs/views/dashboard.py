@@ -3,8 +3,11 @@ from django.shortcuts import render
 
 from laurel.orgs.access import org_view
 from laurel.orgs.models import Membership
+from laurel.orgs.queries import dashboard_counts, latest_awards
 
 
 @org_view("view")
 def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
-    return render(request, "orgs/dashboard.html", {"org": membership.org, "membership": membership})
+    org = membership.org
+    context = {"counts": dashboard_counts(org), "awards": latest_awards(org)}
+    return render(request, "orgs/dashboard.html", context)
