@@ -67,9 +67,10 @@ def createorg(slug: str, name_ko: str, name_en: str, owner: str | None) -> int:
     setup_django()
     from django.core.management import call_command
 
-    args = ["createorg", "--slug", slug, "--name-ko", name_ko, "--name-en", name_en]
+    # "--opt=value" keeps a value that starts with "-" from being read as an option.
+    args = ["createorg", f"--slug={slug}", f"--name-ko={name_ko}", f"--name-en={name_en}"]
     if owner:
-        args += ["--owner", owner]
+        args.append(f"--owner={owner}")
     call_command(*args)
     return 0
 
