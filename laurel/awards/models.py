@@ -1,27 +1,39 @@
+import datetime
+import zoneinfo
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from laurel.achievements.models import Achievement, AchievementVersion
 from laurel.core.ids import new_public_id
 from laurel.orgs.models import Organization, Recipient
 
 
+def local_today() -> datetime.date:
+    """Today where the organization is; every organization uses the site's TIME_ZONE."""
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+
+
 class AwardBatch(models.Model):
     """A CSV bulk award: parsed and previewed, then confirmed all at once."""
 
     class Status(models.TextChoices):
-        PREVIEW = "preview"
-        CONFIRMED = "confirmed"
-        CANCELLED = "cancelled"
+        PREVIEW = "preview", _("Preview")
+        CONFIRMED = "confirmed", _("Confirmed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="award_batches")
     public_id = models.CharField(max_length=32, unique=True, default=new_public_id)
     achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="+")
     filename = models.CharField(max_length=255, blank=True)
     encoding = models.CharField(max_length=20, blank=True)
-    # [{"line": 2, "values": {...}, "errors": [...]}]: what the preview shows and confirm uses.
+    # [{"line": 2, "values": {column: text}, "errors": {column: [message]}}]:
+    # what the preview shows and what confirm validates again and awards.
     rows = models.JSONField(default=list)
+    # File-level notes that do not stop the batch, such as ignored columns.
+    warnings = models.JSONField(default=list, blank=True)
     allow_duplicates = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
     created_by = models.ForeignKey(
@@ -34,13 +46,22 @@ class AwardBatch(models.Model):
     def error_count(self) -> int:
         return sum(1 for row in self.rows if row.get("errors"))
 
+    @property
+    def ready_count(self) -> int:
+        return len(self.rows) - self.error_count
+
 
 class Award(models.Model):
     class Source(models.TextChoices):
-        MANUAL = "manual"
-        BULK = "bulk"
-        API = "api"
-        DEMO = "demo"
+        MANUAL = "manual", _("Manual")
+        BULK = "bulk", _("CSV upload")
+        API = "api", _("API")
+        DEMO = "demo", _("Demo")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
 
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="awards")
     public_id = models.CharField(max_length=32, unique=True, default=new_public_id)
@@ -70,6 +91,25 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return self.public_id
+
+    def status_on(self, today: datetime.date | None = None) -> str:
+        if self.revoked_at is not None:
+            return self.Status.REVOKED
+        if self.expires_on is not None and self.expires_on < (today or local_today()):
+            return self.Status.EXPIRED
+        return self.Status.ACTIVE
+
+    @property
+    def status(self) -> str:
+        return self.status_on()
+
+    @property
+    def status_label(self) -> str:
+        return str(self.Status(self.status).label)
+
+    @property
+    def public_url(self) -> str:
+        return f"{self.org.base_url}/a/{self.public_id}/"
 
 
 class IdempotencyKey(models.Model):

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from laurel.awards import public_views
 
 app_name = "awards_public"
-urlpatterns: list = []
+urlpatterns = [
+    path("<str:public_id>/", public_views.award_page, name="award"),
+]

@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from laurel.awards import views
 
 app_name = "awards"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.history, name="history"),
+    path("new/", views.new, name="new"),
+    path("bulk/", views.bulk, name="bulk"),
+    path("bulk/<str:public_id>/", views.batch, name="batch"),
+    path("export.csv", views.export, name="export"),
+    path("<str:public_id>/", views.detail, name="detail"),
+]

@@ -1,0 +1,184 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from laurel.awards import actions
+from laurel.awards.forms import AwardForm, BulkUploadForm, HistoryFilterForm
+from laurel.awards.models import Award, AwardBatch, local_today
+from laurel.awards.queries import filter_awards, org_awards
+from laurel.awards.rows import COLUMNS
+from laurel.core.actor import Actor
+from laurel.orgs.access import org_view
+from laurel.orgs.models import Membership
+
+PAGE_SIZE = 50
+
+
+def _filtered(request: HttpRequest, membership: Membership) -> tuple[HistoryFilterForm, list[str]]:
+    form = HistoryFilterForm(membership.org, request.GET or None)
+    problems: list[str] = []
+    if form.is_bound and not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            problems.extend(f"{label}: {error}" if label else str(error) for error in errors)
+    return form, problems
+
+
+def _filters(form: HistoryFilterForm) -> dict:
+    # An invalid field is left out of cleaned_data, so only the valid filters apply.
+    return getattr(form, "cleaned_data", {}) if form.is_bound else {}
+
+
+@org_view("view")
+def history(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form, problems = _filtered(request, membership)
+    awards = filter_awards(org_awards(membership.org), _filters(form))
+    page = Paginator(awards, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = local_today()
+    for item in page:
+        item.current_status = item.status_on(today)  # type: ignore[attr-defined]
+    return render(request, "awards/history.html", {"form": form, "problems": problems, "page": page})
+
+
+@org_view("view")
+def export(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form, problems = _filtered(request, membership)
+    if problems:
+        for problem in problems:
+            messages.error(request, problem)
+        return redirect(
+            f"{reverse('awards:history', kwargs={'slug': membership.org.slug})}?{request.GET.urlencode()}"
+        )
+    awards = filter_awards(org_awards(membership.org), _filters(form))
+    body = actions.export_awards(
+        Actor.from_request(request), membership.org, awards, query=request.GET.urlencode()
+    )
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    filename = f"awards-{membership.org.slug}-{local_today().isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@org_view("view")
+def detail(request: HttpRequest, membership: Membership, public_id: str) -> HttpResponse:
+    award = get_object_or_404(
+        Award.objects.select_related("org", "recipient", "version", "achievement", "awarded_by", "batch"),
+        org=membership.org,
+        public_id=public_id,
+    )
+    return render(request, "awards/detail.html", {"award": award})
+
+
+@org_view("award")
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest, membership: Membership) -> HttpResponse:
+    org = membership.org
+    form = AwardForm(org, request.POST or None)
+    duplicate: Award | None = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            award = actions.award(
+                Actor.from_request(request),
+                org,
+                data["achievement"],
+                email=data["email"],
+                name=data["name"],
+                student_id=data["student_id"],
+                evidence_url=data["evidence_url"],
+                evidence_narrative=data["evidence_narrative"],
+                issued_on=data["issued_on"],
+                allow_duplicate=data["allow_duplicate"],
+                language=data["language"] or None,
+            )
+        except actions.DuplicateAward as error:
+            duplicate = error.existing
+            form.add_error(None, error)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Awarded “%(badge)s” to %(name)s. The email is on its way.")
+                % {"badge": award.version.name, "name": award.recipient.name or award.recipient.email},
+            )
+            return redirect("awards:detail", slug=org.slug, public_id=award.public_id)
+    show_allow_duplicate = duplicate is not None or bool(form.data.get("allow_duplicate"))
+    context = {"form": form, "duplicate": duplicate, "show_allow_duplicate": show_allow_duplicate}
+    return render(request, "awards/new.html", context, status=400 if form.errors else 200)
+
+
+@org_view("award")
+@require_http_methods(["GET", "POST"])
+def bulk(request: HttpRequest, membership: Membership) -> HttpResponse:
+    org = membership.org
+    form = BulkUploadForm(org, request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = actions.upload_batch(
+                Actor.from_request(request),
+                org,
+                form.cleaned_data["achievement"],
+                data=upload.read(),
+                filename=upload.name or "",
+                allow_duplicates=form.cleaned_data["allow_duplicates"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("awards:batch", slug=org.slug, public_id=batch.public_id)
+    pending = AwardBatch.objects.filter(org=org, status=AwardBatch.Status.PREVIEW).select_related(
+        "achievement__current_version"
+    )
+    context = {"form": form, "columns": COLUMNS, "pending": pending.order_by("-created_at")[:10]}
+    return render(request, "awards/bulk.html", context, status=400 if form.errors else 200)
+
+
+@org_view("award")
+@require_http_methods(["GET", "POST"])
+def batch(request: HttpRequest, membership: Membership, public_id: str) -> HttpResponse:
+    batch = get_object_or_404(
+        AwardBatch.objects.select_related("achievement__current_version", "created_by"),
+        org=membership.org,
+        public_id=public_id,
+    )
+    if request.method == "POST":
+        return _batch_action(request, membership, batch)
+    columns = [c.name for c in COLUMNS if any(c.name in row["values"] for row in batch.rows)]
+    rows = [
+        {
+            "line": row["line"],
+            "errors": row.get("errors") or {},
+            "cells": [(c, row["values"].get(c, ""), (row.get("errors") or {}).get(c, [])) for c in columns],
+        }
+        for row in batch.rows
+    ]
+    return render(request, "awards/batch.html", {"batch": batch, "columns": columns, "rows": rows})
+
+
+def _batch_action(request: HttpRequest, membership: Membership, batch: AwardBatch) -> HttpResponse:
+    slug = membership.org.slug
+    actor = Actor.from_request(request)
+    action = request.POST.get("action")
+    try:
+        if action == "confirm":
+            awards = actions.award_batch(actor, batch)
+            messages.success(
+                request, _("Awarded %(count)s badges. The emails are on their way.") % {"count": len(awards)}
+            )
+            return redirect("awards:history", slug=slug)
+        if action == "cancel":
+            actions.cancel_batch(actor, batch)
+            messages.success(request, _("The upload was cancelled; nothing was awarded."))
+            return redirect("awards:bulk", slug=slug)
+        messages.error(request, _("Choose Confirm or Cancel."))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("awards:batch", slug=slug, public_id=batch.public_id)
