@@ -35,3 +35,15 @@ def record(
         ip=actor.ip,
         user_agent=actor.user_agent,
     )
+
+
+def record_export(actor: Actor, org: Organization, fmt: str, filters: dict[str, Any]) -> AuditEvent:
+    """Exporting the log is itself an event: who took a copy, of what, in which format."""
+    shown = {key: str(value) for key, value in filters.items() if value}
+    return record(
+        actor,
+        org,
+        "audit.export",
+        summary=" ".join([fmt, *(f"{k}={v}" for k, v in sorted(shown.items()))]),
+        after={"format": fmt, "filters": shown},
+    )

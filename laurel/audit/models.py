@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+VIA_LABELS = {"web": _("web"), "api": _("API"), "cli": _("command line"), "worker": _("worker")}
 
 
 class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
@@ -14,11 +17,20 @@ class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
 class AuditEvent(models.Model):
     """Who did what, when and from where. Rows are only ever added."""
 
+    # Organizations are never deleted in this product; if someone tries, the
+    # history must make it fail loudly rather than vanish with it.
     org = models.ForeignKey(
-        "orgs.Organization", null=True, on_delete=models.CASCADE, related_name="audit_events"
+        "orgs.Organization", null=True, on_delete=models.PROTECT, related_name="audit_events"
     )
+    # Not SET_NULL: that is an UPDATE, which the database trigger refuses. The id
+    # may outlive its account, so there is no foreign-key constraint, and pages
+    # show actor_label (the email at the time) instead of following this link.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     actor_label = models.CharField(max_length=254, blank=True)  # kept when the account goes
     via = models.CharField(max_length=20, default="web")  # web, api, cli, worker
@@ -44,3 +56,7 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise PermissionError("the audit log is append-only")
+
+    @property
+    def via_label(self) -> str:
+        return str(VIA_LABELS.get(self.via, self.via))
