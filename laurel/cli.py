@@ -84,7 +84,9 @@ def build_parser() -> Parser:
     p = sub.add_parser("serve", help="serve the web application")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--host", default="127.0.0.1")
-    sub.add_parser("worker", help="run background tasks and deliver the outbox")
+    p = sub.add_parser("worker", help="run background tasks and deliver the outbox")
+    p.add_argument("--interval", type=float, default=1.0, help="seconds between task polls")
+    p.add_argument("--sweep-interval", type=float, default=5.0, help="seconds between outbox sweeps")
     p = sub.add_parser("createorg", help="create an organization")
     p.add_argument("--slug", required=True)
     p.add_argument("--name-ko", required=True)
@@ -103,7 +105,7 @@ def run(argv: Sequence[str]) -> int:
     if args.command == "serve":
         return serve(args.port, args.host)
     if args.command == "worker":
-        return manage(["worker"])
+        return manage(["worker", f"--interval={args.interval}", f"--sweep-interval={args.sweep_interval}"])
     if args.command == "createorg":
         return createorg(args.slug, args.name_ko, args.name_en, args.owner)
     build_parser().print_help(sys.stderr)

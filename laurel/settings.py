@@ -203,6 +203,9 @@ CACHES = {
     )
 }
 
+# How long a worker may hold an outbox message before another may retry it.
+OUTBOX_LEASE_SECONDS = float(env("LAUREL_OUTBOX_LEASE_SECONDS", "120"))
+
 # Content limits for uploads, in bytes and pixels.
 MAX_IMAGE_BYTES = int(env("LAUREL_MAX_IMAGE_BYTES", str(1024 * 1024)))
 MAX_IMAGE_PIXELS = int(env("LAUREL_MAX_IMAGE_PIXELS", str(2048 * 2048)))
