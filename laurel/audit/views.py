@@ -57,8 +57,9 @@ def event_detail(request: HttpRequest, membership: Membership, event_id: int) ->
     return render(request, "audit/detail.html", {"event": event, "rows": diff(event.before, event.after)})
 
 
-@require_POST
+# Access first, so outsiders get 404 whatever the method.
 @org_view("manage_org")
+@require_POST
 def event_export(request: HttpRequest, membership: Membership) -> HttpResponse:
     org = membership.org
     back = f"{reverse('audit:list', kwargs={'slug': org.slug})}?{request.GET.urlencode()}"
