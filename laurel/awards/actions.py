@@ -143,6 +143,9 @@ def award(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        # Locking the badge serializes awards of it with each other (no double award
+        # from two clicks) and with in-place edits of its current version.
+        achievement = Achievement.objects.select_for_update().get(pk=achievement.pk)
         if not allow_duplicate:
             existing = find_duplicate(org, achievement, data.email)
             if existing is not None:
