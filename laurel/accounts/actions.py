@@ -123,7 +123,7 @@ def link_recipients(user: User, identifier: Identifier, *, actor: Actor | None =
         raise ValueError("an unverified identifier proves nothing")
     actor = actor or Actor(user=user)
     with transaction.atomic():
-        recipients = Recipient.objects.select_for_update().filter(user__isnull=True)
+        recipients = Recipient.objects.select_for_update(of=("self",)).filter(user__isnull=True)
         if identifier.kind == EMAIL:
             recipients = recipients.filter(email=identifier.value)
         else:
@@ -251,7 +251,7 @@ def add_student_id(actor: Actor, user: User, org: Organization, student_id: str)
 @transaction.atomic
 def verify_student_id(actor: Actor, user: User, claim: verification.StudentIdClaim) -> Identifier:
     identifier = (
-        Identifier.objects.select_for_update()
+        Identifier.objects.select_for_update(of=("self",))
         .select_related("org")
         .filter(pk=claim.identifier_id, user=user, kind=STUDENT_ID)
         .first()

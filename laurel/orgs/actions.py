@@ -60,7 +60,7 @@ def update_org(
     remove_logo: bool = False,
 ) -> Organization:
     """Save the settings page; only fields that changed reach the audit log."""
-    org = Organization.objects.select_for_update().select_related("logo").get(pk=org.pk)
+    org = Organization.objects.select_for_update(of=("self",)).select_related("logo").get(pk=org.pk)
     before: dict[str, str] = {}
     after: dict[str, str] = {}
     for field in SETTINGS_FIELDS:
