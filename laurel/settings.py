@@ -26,7 +26,7 @@ def env_bool(name: str, default: bool = False) -> bool:
     return env(name, "true" if default else "false").strip().lower() in ("1", "true", "yes", "on")
 
 
-DATA_DIR = Path(env("LAUREL_DATA_DIR", "var")).resolve()
+DATA_DIR = Path(env("LAUREL_DATA_DIR") or "var").resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 

@@ -34,7 +34,10 @@ def enqueue_email(
             "from": settings.DEFAULT_FROM_EMAIL,
         },
     )
-    transaction.on_commit(_kick_worker)
+    # One nudge per transaction is enough, however many messages it writes.
+    connection = transaction.get_connection()
+    if not any(entry[1] is _kick_worker for entry in connection.run_on_commit):
+        transaction.on_commit(_kick_worker)
     return message
 
 
