@@ -8,4 +8,4 @@ os.environ.setdefault("LAUREL_DATA_DIR", tempfile.mkdtemp(prefix="laurel-test-")
 os.environ.setdefault("LAUREL_FAST_PASSWORD_HASHER", "1")
 os.environ.setdefault("LAUREL_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
-from laurel.settings import *  # noqa: E402, F403
+from laurel.settings import *  # noqa: F403
