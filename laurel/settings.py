@@ -203,6 +203,10 @@ CACHES = {
     )
 }
 
+# How many reverse proxies in front of Laurel append to X-Forwarded-For (0: none,
+# use the connection's address). Rate limits and the audit log use the client address.
+TRUSTED_PROXIES = int(env("LAUREL_TRUSTED_PROXIES", "0"))
+
 # How long a worker may hold an outbox message before another may retry it.
 OUTBOX_LEASE_SECONDS = float(env("LAUREL_OUTBOX_LEASE_SECONDS", "120"))
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.http import HttpRequest
 
+from laurel.core import http
 from laurel.core.models import TokenBucket
 
 # (attempts, window): the window is also how long a full bucket takes to refill.
@@ -19,7 +20,7 @@ TWO_FACTOR_PER_USER = (10, timedelta(minutes=15))
 
 
 def client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    return http.client_ip(request) or "unknown"
 
 
 def allow(scope: str, key: str, limit: tuple[int, timedelta]) -> bool:

@@ -13,6 +13,7 @@ from laurel.accounts.models import ApiToken
 from laurel.accounts.tokens import authenticate_token
 from laurel.api.errors import forbidden, not_found
 from laurel.core.actor import Actor
+from laurel.core.http import client_ip
 from laurel.orgs.models import Membership, Organization
 
 # Per token; kept in the cache (Redis when configured, else per process).
@@ -59,7 +60,7 @@ def org_access(request: HttpRequest, slug: str, capability: str) -> Access:
     actor = Actor(
         user=token.user,
         via="api",
-        ip=request.META.get("REMOTE_ADDR") or None,
+        ip=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
     )
     return Access(org=token.org, membership=membership, actor=actor)

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 
 from laurel.accounts.models import User
+from laurel.core.http import client_ip
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class Actor:
         return cls(
             user=user,  # type: ignore[arg-type]
             via=via,
-            ip=request.META.get("REMOTE_ADDR") or None,
+            ip=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
         )
 
