@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from laurel.audit.models import AuditEvent
+from laurel.core.csvio import escape_cell
 
 COLUMNS = [
     "created_at",
@@ -29,8 +30,6 @@ COLUMNS = [
     "before",
     "after",
 ]
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 500
 
 
@@ -53,8 +52,10 @@ def as_record(event: AuditEvent) -> dict[str, Any]:
 def safe_cell(value: Any) -> str:
     if value is None:
         return ""
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    # Structured values are written as JSON; every cell is neutralized against CSV injection.
+    return escape_cell(
+        value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    )
 
 
 def csv_chunks(events: QuerySet[AuditEvent]) -> Iterator[str]:
