@@ -1,12 +1,14 @@
 """TOTP second factor (RFC 6238) with single-use backup codes, on django-otp devices."""
 
 import base64
+import math
 from urllib.parse import quote, urlencode
 
 import segno
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -64,6 +66,20 @@ def _check_code(device: TOTPDevice | StaticDevice, code: str) -> bool:
         # Lock the row so throttling counts every concurrent attempt.
         locked = type(device).objects.select_for_update().get(pk=device.pk)
         return bool(locked.verify_token(code))
+
+
+def wait_seconds(user: User) -> int:
+    """Seconds before the app code may be tried again after wrong ones (django-otp's backoff).
+
+    Without this, a right code typed during the backoff is refused as if it were wrong.
+    """
+    totp = confirmed_totp(user)
+    if totp is None:
+        return 0
+    allowed, data = totp.verify_is_allowed()
+    if allowed or not data or not data.get("locked_until"):
+        return 0
+    return max(1, math.ceil((data["locked_until"] - timezone.now()).total_seconds()))
 
 
 def normalize_code(code: str) -> str:

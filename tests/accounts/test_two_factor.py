@@ -101,6 +101,18 @@ class VerifyTests(AccountsTestCase):
         self.assertContains(response, "That code is not right")
         self.assertEqual(self.client.get("/orgs/hanbit/").status_code, 302)
 
+    def test_a_right_code_during_the_backoff_is_told_to_wait_not_called_wrong(self) -> None:
+        wrong = f"{(int(totp(self.key)) + 1) % 1_000_000:06d}"
+        with time_machine.travel("2026-05-01 09:00:00 +0000", tick=False):
+            self.client.post("/accounts/two-factor/?next=/orgs/hanbit/", {"code": wrong})
+            response = self.client.post("/accounts/two-factor/?next=/orgs/hanbit/", {"code": totp(self.key)})
+            self.assertEqual(response.status_code, 429)
+            self.assertContains(response, "Wait 1 second", status_code=429)
+            self.assertNotContains(response, "That code is not right", status_code=429)
+        with time_machine.travel("2026-05-01 09:00:02 +0000", tick=False):
+            response = self.client.post("/accounts/two-factor/?next=/orgs/hanbit/", {"code": totp(self.key)})
+            self.assertEqual(response["Location"], "/orgs/hanbit/")
+
     def test_a_code_cannot_be_used_twice(self) -> None:
         now = timezone.now()
         with time_machine.travel(now, tick=False):

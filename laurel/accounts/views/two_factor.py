@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -42,6 +42,17 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if not _allowed(user):
             form.add_error(None, _(TOO_MANY))
+            status = 429
+        elif wait := tf.wait_seconds(user):
+            form.add_error(
+                "code",
+                ngettext(
+                    "Too many wrong codes. Wait %(n)d second, then enter the current code.",
+                    "Too many wrong codes. Wait %(n)d seconds, then enter the current code.",
+                    wait,
+                )
+                % {"n": wait},
+            )
             status = 429
         else:
             matched = tf.verify_code(user, form.cleaned_data["code"])
