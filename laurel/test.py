@@ -60,5 +60,14 @@ class BaseTestCase(TestCase):
 
         cls.learner = make_user("learner@student.example", "정학생")
 
+    # The language the test client asks for; None sends no Accept-Language header,
+    # so the site default applies (English in the test settings, Korean in production).
+    language: str | None = None
+
+    def _pre_setup(self) -> None:  # type: ignore[override]
+        super()._pre_setup()  # type: ignore[misc]
+        if self.language:
+            self.client.defaults["HTTP_ACCEPT_LANGUAGE"] = self.language
+
     def login(self, user: User) -> None:
         login(self.client, user)

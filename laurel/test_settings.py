@@ -9,3 +9,6 @@ os.environ.setdefault("LAUREL_FAST_PASSWORD_HASHER", "1")
 os.environ.setdefault("LAUREL_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
 from laurel.settings import *  # noqa: F403
+
+# Assertions read the English msgids; tests of the Korean default set it themselves.
+LANGUAGE_CODE = "en"

@@ -115,6 +115,8 @@ class EditorPageTests(BaseTestCase):
 
 
 class ListTests(BaseTestCase):
+    language = "ko"  # these pages show the badge's Korean text to Korean readers
+
     def setUp(self) -> None:
         self.active = make_badge(self.org, self.teammate, name_ko="활성 배지", slug="active")
         self.archived = make_badge(self.org, self.teammate, name_ko="보관 배지", slug="archived")

@@ -4,6 +4,8 @@ from tests.achievements.helpers import form_post, make_badge
 
 
 class PermissionTests(BaseTestCase):
+    language = "ko"  # these pages show the badge's Korean text to Korean readers
+
     def setUp(self) -> None:
         self.badge = make_badge(self.org, self.teammate)
         self.edit_url = f"/orgs/hanbit/achievements/{self.badge.public_id}/edit/"

@@ -1,5 +1,6 @@
 from django.test import override_settings
 
+import laurel.settings
 from laurel.achievements.actions import archive_achievement, update_achievement
 from laurel.achievements.forms import validate_achievement
 from laurel.achievements.images import prepare_upload, store_image
@@ -11,6 +12,8 @@ EXPECTED_SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:
 
 
 class PublicPageTests(BaseTestCase):
+    language = "ko"  # these pages show the badge's Korean text to Korean readers
+
     def setUp(self) -> None:
         self.badge = make_badge(
             self.org,
@@ -31,7 +34,9 @@ class PublicPageTests(BaseTestCase):
         self.url = f"/i/{self.badge.public_id}/"
 
     def test_anyone_sees_the_badge_in_korean_by_default(self) -> None:
-        response = self.client.get(self.url)
+        del self.client.defaults["HTTP_ACCEPT_LANGUAGE"]
+        with override_settings(LANGUAGE_CODE=laurel.settings.LANGUAGE_CODE):
+            response = self.client.get(self.url)
         self.assertContains(response, '<h1 lang="ko">파이썬 기초</h1>', html=False)
         self.assertContains(response, "한빛대학교")
         self.assertContains(response, 'alt="파란 원형 배지"')

@@ -24,6 +24,8 @@ class SlugTests(BaseTestCase):
 
 
 class DetailPageTests(BaseTestCase):
+    language = "ko"  # these pages show the badge's Korean text to Korean readers
+
     def setUp(self) -> None:
         self.badge = make_badge(self.org, self.teammate)
         self.url = f"/orgs/hanbit/achievements/{self.badge.public_id}/"
