@@ -55,6 +55,8 @@ def serve(port: int, host: str = "127.0.0.1", with_worker: bool = False) -> int:
 def demo(no_serve: bool, port: int) -> int:
     # The demo has no mail server: emails land as files in $LAUREL_DATA_DIR/mail.
     os.environ.setdefault("LAUREL_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+    # Links printed and emailed by the demo point at the port it serves on.
+    os.environ.setdefault("LAUREL_SITE_URL", f"http://127.0.0.1:{port}")
     setup_django()
     from django.core.management import call_command
 
