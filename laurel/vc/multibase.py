@@ -1,0 +1,140 @@
+"""Multibase and multicodec encodings used by Multikey, did:key and Data Integrity proofs.
+
+Only the two bases the VC specifications use are supported: ``z`` (base58btc, Bitcoin
+alphabet) and ``u`` (base64url without padding). Multicodec prefixes are unsigned varints
+(https://github.com/multiformats/unsigned-varint).
+
+Decoding is strict: a character outside the alphabet, padding, a non-canonical encoding or
+an unknown prefix raises :class:`MultibaseError` instead of being silently skipped, because
+two different strings must never decode to the same key or signature.
+"""
+
+import base64
+import re
+from typing import Literal
+
+Base = Literal["base58btc", "base64url"]
+
+BASE58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_BASE58_INDEX = {char: value for value, char in enumerate(BASE58_ALPHABET)}
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
+_PREFIXES: dict[str, Base] = {"z": "base58btc", "u": "base64url"}
+
+# The unsigned-varint spec caps varints at 9 bytes (63 bits of payload).
+_MAX_VARINT_BYTES = 9
+
+
+class MultibaseError(ValueError):
+    """A multibase string, base58/base64url text or multicodec varint is malformed."""
+
+
+def encode_base58btc(data: bytes) -> str:
+    """Encode bytes in base58btc; each leading zero byte becomes a leading ``1``."""
+    zeros = len(data) - len(data.lstrip(b"\0"))
+    number = int.from_bytes(data, "big")
+    digits: list[str] = []
+    while number:
+        number, remainder = divmod(number, 58)
+        digits.append(BASE58_ALPHABET[remainder])
+    return "1" * zeros + "".join(reversed(digits))
+
+
+def decode_base58btc(text: str) -> bytes:
+    """Decode base58btc text; raise :class:`MultibaseError` on any character outside the alphabet."""
+    number = 0
+    for position, char in enumerate(text):
+        value = _BASE58_INDEX.get(char)
+        if value is None:
+            raise MultibaseError(f"invalid base58btc character {char!r} at position {position}")
+        number = number * 58 + value
+    zeros = len(text) - len(text.lstrip("1"))
+    body = number.to_bytes((number.bit_length() + 7) // 8, "big")
+    return b"\0" * zeros + body
+
+
+def encode_base64url(data: bytes) -> str:
+    """Encode bytes in base64url without padding (RFC 4648 section 5)."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def decode_base64url(text: str) -> bytes:
+    """Decode unpadded base64url; reject padding, foreign characters and non-zero spare bits."""
+    if not _BASE64URL.fullmatch(text):
+        raise MultibaseError("invalid base64url text (only A-Z a-z 0-9 - _ without padding)")
+    if len(text) % 4 == 1:
+        raise MultibaseError("invalid base64url length")
+    data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    # Unused low bits of the last character must be zero, or two strings would decode alike.
+    if encode_base64url(data) != text:
+        raise MultibaseError("non-canonical base64url text")
+    return data
+
+
+def encode(data: bytes, base: Base = "base58btc") -> str:
+    """Encode bytes as a multibase string: ``z`` + base58btc or ``u`` + base64url."""
+    if base == "base58btc":
+        return "z" + encode_base58btc(data)
+    if base == "base64url":
+        return "u" + encode_base64url(data)
+    raise MultibaseError(f"unsupported multibase encoding {base!r}")
+
+
+def decode(text: str) -> bytes:
+    """Decode a multibase string whose prefix is ``z`` or ``u``."""
+    return decode_with_base(text)[1]
+
+
+def decode_with_base(text: str) -> tuple[Base, bytes]:
+    """Decode a multibase string and also say which base it used."""
+    if not isinstance(text, str) or not text:
+        raise MultibaseError("multibase value must be a non-empty string")
+    base = _PREFIXES.get(text[0])
+    if base is None:
+        raise MultibaseError(f"unsupported multibase prefix {text[0]!r}")
+    body = text[1:]
+    data = decode_base58btc(body) if base == "base58btc" else decode_base64url(body)
+    return base, data
+
+
+def encode_varint(number: int) -> bytes:
+    """Encode a non-negative integer as an unsigned varint (little-endian groups of 7 bits)."""
+    if number < 0 or number.bit_length() > 7 * _MAX_VARINT_BYTES:
+        raise MultibaseError(f"varint out of range: {number}")
+    out = bytearray()
+    while True:
+        low, number = number & 0x7F, number >> 7
+        if number:
+            out.append(low | 0x80)
+        else:
+            out.append(low)
+            return bytes(out)
+
+
+def decode_varint(data: bytes, offset: int = 0) -> tuple[int, int]:
+    """Read an unsigned varint at ``offset``; return ``(value, offset after it)``.
+
+    Over-long (non-minimal) encodings are rejected, as the unsigned-varint spec requires.
+    """
+    value = 0
+    for index in range(_MAX_VARINT_BYTES):
+        position = offset + index
+        if position >= len(data):
+            raise MultibaseError("truncated varint")
+        byte = data[position]
+        value |= (byte & 0x7F) << (7 * index)
+        if not byte & 0x80:
+            if byte == 0 and index > 0:
+                raise MultibaseError("non-minimal varint encoding")
+            return value, position + 1
+    raise MultibaseError("varint longer than 9 bytes")
+
+
+def add_multicodec(code: int, data: bytes) -> bytes:
+    """Prefix ``data`` with the varint of a multicodec ``code``."""
+    return encode_varint(code) + data
+
+
+def split_multicodec(data: bytes) -> tuple[int, bytes]:
+    """Split multicodec-prefixed bytes into ``(code, payload)``."""
+    code, offset = decode_varint(data)
+    return code, data[offset:]
