@@ -1,0 +1,309 @@
+"""VC-JWT: the JSON Web Token proof format of Open Badges 3.0 (section 8.2).
+
+A VC-JWT is a JWS in compact serialization (RFC 7515) whose payload is the credential JSON
+object itself, with the JWT registered claims (RFC 7519) beside its properties:
+
+- ``iss`` = the issuer's ``id`` (or the string issuer), ``jti`` = the credential ``id``,
+- ``nbf`` = ``validFrom`` and ``exp`` = ``validUntil`` as NumericDate (whole seconds),
+- ``sub`` = ``credentialSubject.id`` when the subject has one, ``iat`` optional.
+
+The JOSE header carries ``alg`` (RS256, ES256 or EdDSA only), ``typ`` ``JWT`` and the key,
+either as ``kid`` (a URL or DID URL) or as ``jwk`` (the public key).
+
+The signature bytes come from :mod:`laurel.vc.keys` (the same code that signs Data Integrity
+proofs); joserfc's EdDSA emits a ``SecurityWarning`` since RFC 9864, which we cannot silence
+thread-safely, so the few lines of compact serialization live here and joserfc serves as the
+independent signer and verifier in the tests.
+"""
+
+import json
+import math
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from laurel.vc import multibase
+from laurel.vc.keys import InvalidSignatureError, KeyFormatError, KeyPair, PublicKey
+
+ALLOWED_ALGS = frozenset({"RS256", "ES256", "EdDSA"})
+MAX_TOKEN_BYTES = 1024 * 1024
+JWT_TYP = "JWT"
+REGISTERED_CLAIMS = ("iss", "jti", "nbf", "exp", "sub", "iat")
+# JWK members that only a private key has (RFC 7518 sections 6.2.2, 6.3.2; RFC 8037).
+_PRIVATE_JWK_MEMBERS = frozenset({"d", "p", "q", "dp", "dq", "qi", "oth", "k"})
+
+KeyResolver = Callable[[dict[str, Any]], PublicKey]
+
+
+class JwtError(ValueError):
+    """A VC-JWT cannot be produced, decoded or verified."""
+
+
+class MalformedJwtError(JwtError):
+    """The token is not a well-formed JWS compact serialization of a VC-JWT."""
+
+
+class AlgorithmNotAllowedError(JwtError):
+    """The header ``alg`` is outside the allow-list (``none``, HMAC and anything else)."""
+
+
+class KeyMismatchError(JwtError):
+    """The header ``alg`` does not match the type of the resolved key."""
+
+
+class BadSignatureError(JwtError):
+    """The signature does not verify against the resolved key."""
+
+
+class ClaimsMismatchError(JwtError):
+    """A registered claim is missing, ill-typed or disagrees with the credential."""
+
+
+class NotYetValidError(JwtError):
+    """The credential's ``nbf``/``validFrom`` is in the future."""
+
+
+class ExpiredError(JwtError):
+    """The credential's ``exp``/``validUntil`` has passed."""
+
+
+def _numeric_date(value: Any, field: str) -> int:
+    """An XML Schema dateTime with a time zone, as whole seconds since the epoch (floored)."""
+    if not isinstance(value, str):
+        raise ClaimsMismatchError(f"credential {field} must be a dateTime string")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise ClaimsMismatchError(f"credential {field} is not a valid dateTime: {value!r}") from error
+    if moment.tzinfo is None:
+        raise ClaimsMismatchError(f"credential {field} must carry a time zone: {value!r}")
+    return math.floor(moment.timestamp())
+
+
+def _issuer_id(credential: Mapping[str, Any]) -> str:
+    issuer = credential.get("issuer")
+    if isinstance(issuer, Mapping):
+        issuer = issuer.get("id")
+    if not isinstance(issuer, str) or not issuer:
+        raise ClaimsMismatchError("credential issuer must be a string or an object with an id")
+    return issuer
+
+
+def _subject_id(credential: Mapping[str, Any]) -> str | None:
+    subject = credential.get("credentialSubject")
+    # Several subjects have no single ``sub``; OB 3.0 credentials have exactly one.
+    subject_id = subject.get("id") if isinstance(subject, Mapping) else None
+    return subject_id if isinstance(subject_id, str) else None
+
+
+def expected_claims(credential: Mapping[str, Any]) -> dict[str, Any]:
+    """The registered claims OB 3.0 section 8.2 derives from a credential's own fields."""
+    claims: dict[str, Any] = {"iss": _issuer_id(credential)}
+    if "id" in credential:
+        if not isinstance(credential["id"], str):
+            raise ClaimsMismatchError("credential id must be a string")
+        claims["jti"] = credential["id"]
+    if "validFrom" in credential:
+        claims["nbf"] = _numeric_date(credential["validFrom"], "validFrom")
+    if "validUntil" in credential:
+        claims["exp"] = _numeric_date(credential["validUntil"], "validUntil")
+    subject = _subject_id(credential)
+    if subject is not None:
+        claims["sub"] = subject
+    return claims
+
+
+def _b64_json(value: Mapping[str, Any]) -> str:
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return multibase.encode_base64url(text.encode("utf-8"))
+
+
+def sign_vc_jwt(
+    credential: Mapping[str, Any],
+    key: KeyPair,
+    *,
+    kid: str | None = None,
+    embed_jwk: bool = False,
+    issued_at: datetime | None = None,
+) -> str:
+    """Sign ``credential`` as a VC-JWT; the header names the key by ``kid``, ``jwk`` or both.
+
+    ``issued_at``, when given, becomes the optional ``iat`` claim.
+    """
+    if kid is None and not embed_jwk:
+        raise JwtError("a VC-JWT header needs a kid or an embedded jwk to name its key")
+    if any(claim in credential for claim in REGISTERED_CLAIMS):
+        raise ClaimsMismatchError("the credential already has a JWT registered claim as a property")
+    header: dict[str, Any] = {"alg": key.alg, "typ": JWT_TYP}
+    if kid is not None:
+        header["kid"] = kid
+    if embed_jwk:
+        header["jwk"] = key.public_key.to_jwk()
+    payload = {**credential, **expected_claims(credential)}
+    if issued_at is not None:
+        payload["iat"] = math.floor(issued_at.timestamp())
+    signing_input = f"{_b64_json(header)}.{_b64_json(payload)}"
+    signature = key.sign(signing_input.encode("ascii"))
+    return f"{signing_input}.{multibase.encode_base64url(signature)}"
+
+
+def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # Two parsers disagreeing on which duplicate wins is a classic signature bypass.
+    result: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in result:
+            raise MalformedJwtError(f"duplicate JSON member {name!r}")
+        result[name] = value
+    return result
+
+
+def _reject_constant(name: str) -> Any:
+    raise MalformedJwtError(f"JSON constant {name} is not allowed")
+
+
+def _decode_part(part: str, name: str) -> bytes:
+    try:
+        return multibase.decode_base64url(part)
+    except multibase.MultibaseError as error:
+        raise MalformedJwtError(f"JWS {name}: {error}") from error
+
+
+def _json_object(part: str, name: str) -> dict[str, Any]:
+    try:
+        value = json.loads(
+            _decode_part(part, name).decode("utf-8"),
+            object_pairs_hook=_reject_duplicates,
+            parse_constant=_reject_constant,
+        )
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise MalformedJwtError(f"JWS {name} is not UTF-8 JSON: {error}") from error
+    if not isinstance(value, dict):
+        raise MalformedJwtError(f"JWS {name} must be a JSON object")
+    return value
+
+
+def _check_header(header: Mapping[str, Any]) -> None:
+    alg = header.get("alg")
+    if alg not in ALLOWED_ALGS:
+        raise AlgorithmNotAllowedError(f"JWS alg {alg!r} is not one of {sorted(ALLOWED_ALGS)}")
+    if header.get("typ") != JWT_TYP:
+        raise MalformedJwtError(f"JWS typ must be {JWT_TYP!r}, not {header.get('typ')!r}")
+    # We implement no extension, so any ``crit`` entry (RFC 7515 section 4.1.11) is fatal.
+    if "crit" in header:
+        raise MalformedJwtError("JWS crit header parameters are not supported")
+    if "kid" in header and not isinstance(header["kid"], str):
+        raise MalformedJwtError("JWS kid must be a string")
+    if "jwk" in header:
+        jwk = header["jwk"]
+        if not isinstance(jwk, dict):
+            raise MalformedJwtError("JWS jwk must be a JSON object")
+        if _PRIVATE_JWK_MEMBERS & jwk.keys():
+            raise MalformedJwtError("JWS jwk must not contain private or symmetric key members")
+    if "kid" not in header and "jwk" not in header:
+        raise MalformedJwtError("JWS header names no key (kid or jwk)")
+
+
+def _split(token: str) -> tuple[str, str, str]:
+    if not isinstance(token, str):
+        raise MalformedJwtError("a VC-JWT must be a string")
+    if len(token) > MAX_TOKEN_BYTES:
+        raise MalformedJwtError(f"VC-JWT is larger than {MAX_TOKEN_BYTES} bytes")
+    parts = token.split(".")
+    if len(parts) != 3:
+        raise MalformedJwtError(f"a JWS compact serialization has 3 parts, not {len(parts)}")
+    return parts[0], parts[1], parts[2]
+
+
+def decode_vc_jwt(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Parse a VC-JWT into ``(header, payload)`` WITHOUT verifying its signature.
+
+    The structure is checked strictly: size, three canonical base64url parts, JSON objects
+    without duplicate members, an allowed ``alg``, ``typ`` ``JWT`` and a ``kid`` or public ``jwk``.
+    """
+    header_part, payload_part, signature_part = _split(token)
+    header = _json_object(header_part, "header")
+    _check_header(header)
+    payload = _json_object(payload_part, "payload")
+    if not _decode_part(signature_part, "signature"):
+        raise MalformedJwtError("JWS signature is empty")
+    return header, payload
+
+
+def public_key_from_header(header: Mapping[str, Any]) -> PublicKey:
+    """The public key embedded as ``jwk`` in a header.
+
+    A key resolver may use it only after checking that the key belongs to the issuer
+    (for example, that it is listed in the issuer's profile): anyone can embed a key.
+    """
+    jwk = header.get("jwk")
+    if not isinstance(jwk, Mapping):
+        raise MalformedJwtError("JWS header has no jwk")
+    try:
+        return PublicKey.from_jwk(jwk)
+    except KeyFormatError as error:
+        raise MalformedJwtError(f"JWS jwk: {error}") from error
+
+
+def _credential_from(payload: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in payload.items() if name not in REGISTERED_CLAIMS}
+
+
+def _numeric_claim(payload: Mapping[str, Any], name: str) -> int | None:
+    value = payload.get(name)
+    if value is None and name not in payload:
+        return None
+    # ``bool`` is an ``int`` in Python; NumericDate may be fractional (RFC 7519 section 2).
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ClaimsMismatchError(f"claim {name} must be a NumericDate")
+    return math.floor(value)
+
+
+def _check_claims(payload: Mapping[str, Any], credential: Mapping[str, Any]) -> dict[str, Any]:
+    """Each registered claim must be present exactly when its credential field is, and agree."""
+    expected = expected_claims(credential)
+    for name in ("iss", "jti", "sub"):
+        if payload.get(name) != expected.get(name) or (name in payload) != (name in expected):
+            raise ClaimsMismatchError(
+                f"claim {name} is {payload.get(name)!r} but the credential gives {expected.get(name)!r}"
+            )
+    for name in ("nbf", "exp"):
+        if _numeric_claim(payload, name) != expected.get(name):
+            raise ClaimsMismatchError(
+                f"claim {name} is {payload.get(name)!r} but the credential gives {expected.get(name)!r}"
+            )
+    _numeric_claim(payload, "iat")
+    return expected
+
+
+def verify_vc_jwt(
+    token: str,
+    key_resolver: KeyResolver,
+    *,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Verify a VC-JWT and return the credential (the payload without registered claims).
+
+    ``key_resolver`` maps the decoded header to the issuer's public key; it must decide
+    whether a ``kid`` or ``jwk`` is trusted. Raises a :class:`JwtError` subclass on failure.
+    """
+    if now is not None and now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")  # naive datetimes would mean local time
+    header, payload = decode_vc_jwt(token)
+    key = key_resolver(header)
+    if not isinstance(key, PublicKey):
+        raise TypeError("key_resolver must return a laurel.vc.keys.PublicKey")
+    if key.alg != header["alg"]:
+        raise KeyMismatchError(f"JWS alg {header['alg']} cannot be verified with a {key.kind} key")
+    signing_input, _, signature_part = token.rpartition(".")
+    try:
+        key.verify(signing_input.encode("ascii"), _decode_part(signature_part, "signature"))
+    except InvalidSignatureError as error:
+        raise BadSignatureError(str(error)) from error
+    credential = _credential_from(payload)
+    claims = _check_claims(payload, credential)
+    moment = math.floor((now or datetime.now(UTC)).timestamp())
+    if "nbf" in claims and moment < claims["nbf"]:
+        raise NotYetValidError(f"the credential is not valid before {credential['validFrom']}")
+    if "exp" in claims and moment >= claims["exp"]:
+        raise ExpiredError(f"the credential expired at {credential['validUntil']}")
+    return credential
