@@ -7,8 +7,6 @@ entries with a ``statusSize`` other than 1 (status messages) are refused. Checki
 of a list credential is not this module's job: ``status_of`` trusts the document it is given.
 """
 
-import base64
-import binascii
 import gzip
 import random
 import re
@@ -18,6 +16,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from laurel.vc import multibase
+
 # The spec's minimum (16 KiB uncompressed) gives every credential a crowd to hide in.
 MIN_BITS = 131_072
 PURPOSES = ("revocation", "suspension")
@@ -25,7 +25,6 @@ PURPOSES = ("revocation", "suspension")
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 
-_BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 _DIGITS = re.compile(r"[0-9]+")
 _SYSTEM_RANDOM = secrets.SystemRandom()
 # Random probes before falling back to a scan: a nearly full list should still allocate.
@@ -103,7 +102,7 @@ class Bitstring:
         """The ``encodedList`` value: ``"u"`` + base64url without padding of the GZIP bytes."""
         # mtime=0 keeps the GZIP header free of the clock, so equal lists encode equally.
         compressed = gzip.compress(self.to_bytes(), mtime=0)
-        return "u" + base64.urlsafe_b64encode(compressed).rstrip(b"=").decode("ascii")
+        return multibase.encode(compressed, "base64url")
 
     def _check_index(self, index: int) -> None:
         if not 0 <= index < len(self):
@@ -118,12 +117,10 @@ def decode(encoded: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Bitstring:
     # GZIP never shrinks incompressible data by much, so a huge input is refused before decoding.
     if len(body) > (max_bytes + 1024) * 4 // 3 + 4:
         raise EncodedListTooLargeError("encodedList is larger than any allowed list")
-    if not _BASE64URL.fullmatch(body):
-        raise EncodedListError("encodedList contains characters outside base64url without padding")
     try:
-        compressed = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
-    except (binascii.Error, ValueError) as exc:
-        raise EncodedListError("encodedList is not valid base64url") from exc
+        compressed = multibase.decode_base64url(body)
+    except multibase.MultibaseError as exc:
+        raise EncodedListError(f"encodedList is not base64url without padding: {exc}") from exc
     return Bitstring.from_bytes(_gunzip_bounded(compressed, max_bytes))
 
 
