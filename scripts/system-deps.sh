@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Debian packages Laurel needs beside Python: a Hangul font for PNG rendering,
-# gettext for message catalogs, and chromium for the browser tests.
+# gettext for message catalogs, chromium for the browser tests and node for cross-checks.
 # Installs only what is missing; needs root (or sudo) the first time.
 set -euo pipefail
 want=()
@@ -8,6 +8,8 @@ want=()
 command -v msgfmt >/dev/null || want+=(gettext)
 if [ "${1:-}" = "--test" ]; then
   command -v chromium >/dev/null || want+=(chromium)
+  # Node runs independent cross-checks (canonical JSON numbers against JSON.stringify).
+  command -v node >/dev/null || want+=(nodejs)
 fi
 [ ${#want[@]} -eq 0 ] && exit 0
 sudo=""
