@@ -10,20 +10,24 @@ object itself, with the JWT registered claims (RFC 7519) beside its properties:
 The JOSE header carries ``alg`` (RS256, ES256 or EdDSA only), ``typ`` ``JWT`` and the key,
 either as ``kid`` (a URL or DID URL) or as ``jwk`` (the public key).
 
-The signature bytes come from :mod:`laurel.vc.keys` (the same code that signs Data Integrity
-proofs); joserfc's EdDSA emits a ``SecurityWarning`` since RFC 9864, which we cannot silence
-thread-safely, so the few lines of compact serialization live here and joserfc serves as the
-independent signer and verifier in the tests.
+JWS signing and signature checks go through joserfc; the strict structural checks before
+them (size, canonical base64url, header allow-list, duplicate keys) are ours.
 """
 
 import json
 import math
+import warnings
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from joserfc import jws
+from joserfc.errors import BadSignatureError as JoseBadSignature
+from joserfc.errors import JoseError, SecurityWarning
+from joserfc.jwk import import_key
+
 from laurel.vc import multibase
-from laurel.vc.keys import InvalidSignatureError, KeyFormatError, KeyPair, PublicKey
+from laurel.vc.keys import KeyFormatError, KeyPair, PublicKey
 
 ALLOWED_ALGS = frozenset({"RS256", "ES256", "EdDSA"})
 MAX_TOKEN_BYTES = 1024 * 1024
@@ -113,9 +117,19 @@ def expected_claims(credential: Mapping[str, Any]) -> dict[str, Any]:
     return claims
 
 
-def _b64_json(value: Mapping[str, Any]) -> str:
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    return multibase.encode_base64url(text.encode("utf-8"))
+# Open Badges 3.0 names the algorithm "EdDSA", which RFC 9864 deprecates in favour of
+# "Ed25519"; joserfc warns on every use. The filter is installed once, at import.
+warnings.filterwarnings("ignore", message=".*EdDSA.*", category=SecurityWarning)
+
+
+class _Registry(jws.JWSRegistry):
+    # decode_vc_jwt already bounds the whole token; an embedded RSA jwk alone is longer
+    # than joserfc's default 512-byte header limit.
+    max_header_length = MAX_TOKEN_BYTES
+    max_payload_length = MAX_TOKEN_BYTES
+
+
+_REGISTRY = _Registry(algorithms=sorted(ALLOWED_ALGS))
 
 
 def sign_vc_jwt(
@@ -142,9 +156,11 @@ def sign_vc_jwt(
     payload = {**credential, **expected_claims(credential)}
     if issued_at is not None:
         payload["iat"] = math.floor(issued_at.timestamp())
-    signing_input = f"{_b64_json(header)}.{_b64_json(payload)}"
-    signature = key.sign(signing_input.encode("ascii"))
-    return f"{signing_input}.{multibase.encode_base64url(signature)}"
+    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    jose_key = import_key(key.to_jwk(private=True))
+    return jws.serialize_compact(
+        header, body.encode("utf-8"), jose_key, algorithms=[key.alg], registry=_REGISTRY
+    )
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -294,11 +310,14 @@ def verify_vc_jwt(
         raise TypeError("key_resolver must return a laurel.vc.keys.PublicKey")
     if key.alg != header["alg"]:
         raise KeyMismatchError(f"JWS alg {header['alg']} cannot be verified with a {key.kind} key")
-    signing_input, _, signature_part = token.rpartition(".")
     try:
-        key.verify(signing_input.encode("ascii"), _decode_part(signature_part, "signature"))
-    except InvalidSignatureError as error:
-        raise BadSignatureError(str(error)) from error
+        jws.deserialize_compact(
+            token, import_key(key.to_jwk()), algorithms=[header["alg"]], registry=_REGISTRY
+        )
+    except JoseBadSignature as error:
+        raise BadSignatureError("the signature does not match the header and payload") from error
+    except JoseError as error:
+        raise BadSignatureError(f"the signature could not be checked: {error}") from error
     credential = _credential_from(payload)
     claims = _check_claims(payload, credential)
     moment = math.floor((now or datetime.now(UTC)).timestamp())
