@@ -1,31 +1,13 @@
 """Test helpers that compute expected values without our own code."""
 
-import base64
-import hashlib
-import hmac
 import re
-import struct
-import time
 
 from django.core import mail
 from django.test import Client, override_settings
 
 from laurel.outbox.delivery import deliver_due
 from laurel.test import BaseTestCase
-
-
-def totp(key: bytes, at: float | None = None, step: int = 30, digits: int = 6) -> str:
-    """RFC 6238 TOTP with HMAC-SHA1, written out by hand."""
-    counter = int((time.time() if at is None else at) // step)
-    mac = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = mac[-1] & 0x0F
-    value = struct.unpack(">I", mac[offset : offset + 4])[0] & 0x7FFFFFFF
-    return f"{value % 10**digits:0{digits}d}"
-
-
-def key_from_base32(secret: str) -> bytes:
-    secret = secret.replace(" ", "").upper()
-    return base64.b32decode(secret + "=" * (-len(secret) % 8))
+from tests.totp import key_from_base32, totp  # noqa: F401 - the accounts tests import them from here
 
 
 def delivered() -> list[mail.EmailMessage]:

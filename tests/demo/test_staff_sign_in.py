@@ -1,7 +1,3 @@
-import base64
-import hashlib
-import hmac
-import struct
 import time
 
 from django.core.cache import cache
@@ -9,6 +5,8 @@ from django.test import TestCase
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.demo.helpers import seed_demo
+from tests.totp import key_from_base32
+from tests.totp import totp as totp_code
 
 PASSWORD = "laurel-demo"
 STAFF = [
@@ -21,12 +19,7 @@ STAFF = [
 
 
 def totp(secret: str, at: float) -> str:
-    """RFC 6238 with SHA-1, six digits and 30-second steps, as authenticator apps compute it."""
-    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
-    digest = hmac.new(key, struct.pack(">Q", int(at) // 30), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
-    return f"{value % 1_000_000:06d}"
+    return totp_code(key_from_base32(secret), at)
 
 
 class DemoSignInTests(TestCase):
