@@ -2,7 +2,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from laurel.accounts.models import User
-from laurel.achievements.models import ImageAsset
+from laurel.achievements.images import store_image
 from laurel.audit.actions import record
 from laurel.core.actor import Actor
 from laurel.core.text import canonical_email
@@ -69,15 +69,7 @@ def update_org(
             setattr(org, field, values[field])
     old_logo = org.logo.sha256 if org.logo else ""
     if logo is not None:
-        org.logo, _created = ImageAsset.objects.get_or_create(
-            sha256=ImageAsset.digest(logo.data),
-            defaults={
-                "content_type": "image/png",
-                "data": logo.data,
-                "width": logo.width,
-                "height": logo.height,
-            },
-        )
+        org.logo = store_image(logo.data, "image/png", logo.width, logo.height)
     elif remove_logo:
         org.logo = None
     new_logo = org.logo.sha256 if org.logo else ""
