@@ -1,7 +1,17 @@
 """Verifiable Credential Data Integrity proofs (https://www.w3.org/TR/vc-data-integrity/).
 
-Implemented cryptosuite: ``eddsa-jcs-2022`` from Data Integrity EdDSA Cryptosuites v1.0
-(https://www.w3.org/TR/vc-di-eddsa/#eddsa-jcs-2022), section 3.3:
+Cryptosuites from Data Integrity EdDSA Cryptosuites v1.0 (https://www.w3.org/TR/vc-di-eddsa/):
+
+- ``eddsa-rdfc-2022`` (section 3.2, Laurel's default): as below, but both the proof
+  configuration and the document are transformed with RDF Dataset Canonicalization (RDFC-1.0)
+  of their JSON-LD, expanded offline in safe mode (:mod:`laurel.vc.jsonld`);
+- ``eddsa-jcs-2022`` (section 3.3), described below;
+- verified only, for credentials issued before them: ``eddsa-2022`` (the same algorithm as
+  ``eddsa-rdfc-2022`` under the cryptosuite's earlier name) and the ``Ed25519Signature2020``
+  proof type (https://w3c-ccg.github.io/di-eddsa-2020/), whose proof configuration also
+  carries the suite's own context.
+
+``eddsa-jcs-2022`` in detail, section 3.3:
 
 - proof configuration: the proof options (``type``, ``cryptosuite``, ``created``,
   ``verificationMethod``, ``proofPurpose``) plus the document's ``@context``;
@@ -19,7 +29,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from laurel.vc import jcs, multibase
+from laurel.vc import jcs, jsonld, multibase
 from laurel.vc.keys import (
     InvalidSignatureError,
     KeyFormatError,
@@ -29,7 +39,12 @@ from laurel.vc.keys import (
 )
 
 PROOF_TYPE = "DataIntegrityProof"
+EDDSA_RDFC_2022 = "eddsa-rdfc-2022"
 EDDSA_JCS_2022 = "eddsa-jcs-2022"
+EDDSA_2022 = "eddsa-2022"
+ED25519_SIGNATURE_2020 = "Ed25519Signature2020"
+ED25519_2020_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1"
+CRYPTOSUITES = (EDDSA_RDFC_2022, EDDSA_JCS_2022, EDDSA_2022)
 ED25519_SIGNATURE_BYTES = 64
 
 # XML Schema 1.1 dateTime (https://www.w3.org/TR/xmlschema11-2/#dateTime), which ``created`` must be.
@@ -64,6 +79,16 @@ class ProofVerificationError(DataIntegrityError):
     """The proof is well formed but does not verify: wrong key, changed data or context mismatch."""
 
     code = "PROOF_VERIFICATION_ERROR"
+
+
+class UnknownCryptosuiteError(MalformedProofError):
+    """The proof names a proof type or cryptosuite Laurel does not implement."""
+
+
+class MismatchedProofPurposeError(ProofVerificationError):
+    """The proof was made for another purpose than the one the verifier expects."""
+
+    code = "MISMATCHED_PROOF_PURPOSE_ERROR"
 
 
 def _as_list(context: Any) -> list[Any]:
@@ -135,12 +160,27 @@ def sign_jcs(
     return signed
 
 
-def _check_proof_options(options: Mapping[str, Any], expected_proof_purpose: str | None) -> str:
+def proof_suite(proof: Mapping[str, Any]) -> str:
+    """Name the proof's suite: a Data Integrity cryptosuite or ``Ed25519Signature2020``."""
+    if not isinstance(proof, Mapping):
+        raise MalformedProofError("the proof is not an object (proof sets are not supported)")
+    proof_type = proof.get("type")
+    if proof_type == ED25519_SIGNATURE_2020:
+        return ED25519_SIGNATURE_2020
+    if proof_type != PROOF_TYPE:
+        raise UnknownCryptosuiteError(f"unsupported proof type {proof_type!r}")
+    cryptosuite = proof.get("cryptosuite")
+    if cryptosuite not in CRYPTOSUITES:
+        raise UnknownCryptosuiteError(f"unsupported cryptosuite {cryptosuite!r}")
+    return str(cryptosuite)
+
+
+def _check_proof_options(
+    options: Mapping[str, Any], expected_proof_purpose: str | None, suite: str = EDDSA_JCS_2022
+) -> str:
     """Check the proof's members before any cryptography; return its verification method."""
-    if options.get("type") != PROOF_TYPE:
-        raise MalformedProofError(f"proof type must be {PROOF_TYPE}, not {options.get('type')!r}")
-    if options.get("cryptosuite") != EDDSA_JCS_2022:
-        raise MalformedProofError(f"cryptosuite must be {EDDSA_JCS_2022}, not {options.get('cryptosuite')!r}")
+    if proof_suite(options) != suite:
+        raise MalformedProofError(f"the proof is not a {suite} proof")
     created = options.get("created")
     if created is not None and (not isinstance(created, str) or not _XSD_DATETIME.fullmatch(created)):
         raise MalformedProofError(f"created is not an XML Schema dateTime: {created!r}")
@@ -148,7 +188,7 @@ def _check_proof_options(options: Mapping[str, Any], expected_proof_purpose: str
     if not isinstance(purpose, str):
         raise MalformedProofError("proofPurpose is missing")
     if expected_proof_purpose is not None and purpose != expected_proof_purpose:
-        raise ProofVerificationError(f"proofPurpose is {purpose!r}, expected {expected_proof_purpose!r}")
+        raise MismatchedProofPurposeError(f"proofPurpose is {purpose!r}, expected {expected_proof_purpose!r}")
     method = options.get("verificationMethod")
     if not isinstance(method, str) or not method:
         raise MalformedProofError("verificationMethod is missing")
@@ -205,3 +245,198 @@ def verify_jcs(
         public_key.verify(data, signature)
     except InvalidSignatureError as error:
         raise ProofVerificationError(f"signature does not verify: {error}") from error
+
+
+ExtraContexts = Mapping[str, Mapping[str, Any]] | None
+
+
+def proof_config_rdfc(
+    document: Mapping[str, Any],
+    *,
+    verification_method: str,
+    created: str,
+    proof_purpose: str = "assertionMethod",
+    cryptosuite: str = EDDSA_RDFC_2022,
+) -> dict[str, Any]:
+    """Build the ``eddsa-rdfc-2022`` proof configuration (vc-di-eddsa section 3.2.5)."""
+    if "@context" not in document:
+        raise ProofGenerationError(f"{cryptosuite} needs a JSON-LD document with an @context")
+    config = proof_config_jcs(
+        document, verification_method=verification_method, created=created, proof_purpose=proof_purpose
+    )
+    config["cryptosuite"] = cryptosuite
+    return config
+
+
+def hash_rdfc(
+    proof_config: Mapping[str, Any], document: Mapping[str, Any], *, extra_contexts: ExtraContexts = None
+) -> bytes:
+    """The 64 bytes that are signed: SHA-256 of each RDFC-1.0 form, proof configuration first.
+
+    Both are expanded in safe mode, so a term that would not be signed is an error
+    (:class:`laurel.vc.jsonld.JsonLdError`) rather than silently unprotected data.
+    """
+    proof_canon = jsonld.canonize(proof_config, extra_contexts=extra_contexts)
+    document_canon = jsonld.canonize(document, extra_contexts=extra_contexts)
+    return (
+        hashlib.sha256(proof_canon.encode("utf-8")).digest()
+        + hashlib.sha256(document_canon.encode("utf-8")).digest()
+    )
+
+
+def _sign_rdfc(
+    document: Mapping[str, Any],
+    key: KeyPair,
+    *,
+    verification_method: str,
+    created: str,
+    proof_purpose: str,
+    extra_contexts: ExtraContexts,
+) -> dict[str, Any]:
+    config = proof_config_rdfc(
+        document, verification_method=verification_method, created=created, proof_purpose=proof_purpose
+    )
+    data = hash_rdfc(config, document, extra_contexts=extra_contexts)
+    signed = copy.deepcopy(dict(document))
+    # As in the specification's example, the proof itself does not repeat the document's @context.
+    proof = {name: value for name, value in config.items() if name != "@context"}
+    signed["proof"] = {**proof, "proofValue": multibase.encode(key.sign(data))}
+    return signed
+
+
+def sign(
+    document: Mapping[str, Any],
+    key: KeyPair,
+    *,
+    verification_method: str,
+    created: str,
+    cryptosuite: str = EDDSA_RDFC_2022,
+    proof_purpose: str = "assertionMethod",
+    extra_contexts: ExtraContexts = None,
+) -> dict[str, Any]:
+    """Return a copy of ``document`` secured with an ``eddsa-rdfc-2022`` or ``eddsa-jcs-2022`` proof.
+
+    ``created`` is passed in rather than read from the clock so signing is reproducible.
+    JSON-LD problems (an unknown context, a term safe mode rejects) raise
+    :class:`laurel.vc.jsonld.JsonLdError`.
+    """
+    if cryptosuite == EDDSA_JCS_2022:
+        return sign_jcs(
+            document,
+            key,
+            verification_method=verification_method,
+            created=created,
+            proof_purpose=proof_purpose,
+        )
+    if cryptosuite != EDDSA_RDFC_2022:
+        raise ProofGenerationError(
+            f"Laurel signs with {EDDSA_RDFC_2022} or {EDDSA_JCS_2022}, not {cryptosuite!r}"
+        )
+    if not isinstance(document, Mapping):
+        raise ProofGenerationError("the document must be a JSON object")
+    if "proof" in document:
+        raise ProofGenerationError("the document already has a proof; proof sets are not supported")
+    if key.kind != "Ed25519":
+        raise ProofGenerationError(f"{cryptosuite} needs an Ed25519 key, not {key.kind}")
+    return _sign_rdfc(
+        document,
+        key,
+        verification_method=verification_method,
+        created=created,
+        proof_purpose=proof_purpose,
+        extra_contexts=extra_contexts,
+    )
+
+
+def _resolve_ed25519(resolver: PublicKeyResolver, method: str, suite: str) -> PublicKey:
+    try:
+        public_key = resolver(method)
+    except KeyFormatError as error:
+        raise ProofVerificationError(f"cannot resolve verificationMethod {method!r}: {error}") from error
+    if public_key.kind != "Ed25519":
+        raise ProofVerificationError(f"{suite} needs an Ed25519 key, not {public_key.kind}")
+    return public_key
+
+
+def _unsecured_with_proof_context(signed: Mapping[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
+    """The document without its proof; a proof @context must begin the document's (3.2.2 step 4)."""
+    unsecured = {name: value for name, value in signed.items() if name != "proof"}
+    if "@context" in options:
+        proof_context = _as_list(options["@context"])
+        document_context = _as_list(unsecured.get("@context", []))
+        if document_context[: len(proof_context)] != proof_context:
+            raise ProofVerificationError("the document's @context does not start with the proof's @context")
+        unsecured["@context"] = options["@context"]
+    return unsecured
+
+
+def _with_context(options: Mapping[str, Any], document: Mapping[str, Any], suite: str) -> dict[str, Any]:
+    config = dict(options)
+    config["@context"] = copy.deepcopy(document.get("@context", []))
+    if suite == ED25519_SIGNATURE_2020 and ED25519_2020_CONTEXT not in _as_list(config["@context"]):
+        # The 2020 suite canonicalizes its proof with its own context added when the document lacks it.
+        config["@context"] = [*_as_list(config["@context"]), ED25519_2020_CONTEXT]
+    return config
+
+
+def _check_legacy_options(options: Mapping[str, Any], expected_proof_purpose: str | None) -> str:
+    purpose = options.get("proofPurpose")
+    if not isinstance(purpose, str):
+        raise MalformedProofError("proofPurpose is missing")
+    if expected_proof_purpose is not None and purpose != expected_proof_purpose:
+        raise MismatchedProofPurposeError(f"proofPurpose is {purpose!r}, expected {expected_proof_purpose!r}")
+    created = options.get("created")
+    if created is not None and (not isinstance(created, str) or not _XSD_DATETIME.fullmatch(created)):
+        raise MalformedProofError(f"created is not an XML Schema dateTime: {created!r}")
+    method = options.get("verificationMethod")
+    if not isinstance(method, str) or not method:
+        raise MalformedProofError("verificationMethod is missing")
+    return method
+
+
+def _verify_rdfc(
+    signed: Mapping[str, Any],
+    proof: Mapping[str, Any],
+    suite: str,
+    resolver: PublicKeyResolver,
+    expected_proof_purpose: str | None,
+    extra_contexts: ExtraContexts,
+) -> None:
+    options = {name: value for name, value in proof.items() if name != "proofValue"}
+    signature = _decode_proof_value(proof.get("proofValue"))
+    if suite == ED25519_SIGNATURE_2020:
+        method = _check_legacy_options(options, expected_proof_purpose)
+    else:
+        method = _check_proof_options(options, expected_proof_purpose, suite)
+    unsecured = _unsecured_with_proof_context(signed, options)
+    config = _with_context({k: v for k, v in options.items() if k != "@context"}, unsecured, suite)
+    public_key = _resolve_ed25519(resolver, method, suite)
+    data = hash_rdfc(config, unsecured, extra_contexts=extra_contexts)
+    try:
+        public_key.verify(data, signature)
+    except InvalidSignatureError as error:
+        raise ProofVerificationError(f"signature does not verify: {error}") from error
+
+
+def verify(
+    signed: Mapping[str, Any],
+    public_key_resolver: PublicKeyResolver = public_key_from_verification_method,
+    *,
+    expected_proof_purpose: str | None = "assertionMethod",
+    extra_contexts: ExtraContexts = None,
+) -> dict[str, Any]:
+    """Verify the document's single proof, whatever its supported suite; return the proof.
+
+    Supported: ``eddsa-rdfc-2022``, ``eddsa-jcs-2022``, legacy ``eddsa-2022`` and legacy
+    ``Ed25519Signature2020``. Failures raise a :class:`DataIntegrityError` subclass; JSON-LD
+    problems raise :class:`laurel.vc.jsonld.JsonLdError`.
+    """
+    proof = signed.get("proof") if isinstance(signed, Mapping) else None
+    if not isinstance(proof, Mapping):
+        raise MalformedProofError("the document has no proof object (proof sets are not supported)")
+    suite = proof_suite(proof)
+    if suite == EDDSA_JCS_2022:
+        verify_jcs(signed, public_key_resolver, expected_proof_purpose=expected_proof_purpose)
+    else:
+        _verify_rdfc(signed, proof, suite, public_key_resolver, expected_proof_purpose, extra_contexts)
+    return copy.deepcopy(dict(proof))
