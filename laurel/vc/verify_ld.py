@@ -1,0 +1,178 @@
+"""The offline document checks: credential structure and safe-mode JSON-LD expansion."""
+
+import importlib
+from collections.abc import Mapping
+from types import ModuleType
+from typing import Any
+
+from laurel.vc.verify_keys import issuer_id
+from laurel.vc.verify_report import Check
+
+VC_CONTEXTS = ("https://www.w3.org/ns/credentials/v2", "https://www.w3.org/2018/credentials/v1")
+OB_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
+ENDORSEMENT_TYPE = "EndorsementCredential"
+# The credentials v2 context maps every otherwise undefined term here (its "@vocab").
+ISSUER_DEPENDENT = "https://www.w3.org/ns/credentials/issuer-dependent#"
+_MAX_SHOWN = 5
+
+
+def _optional(name: str) -> ModuleType | None:
+    """A sibling module that may not be installed yet; its absence skips what needs it."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _base_problems(credential: Mapping[str, Any]) -> list[str]:
+    """What every verifiable credential needs, whatever its type."""
+    problems = []
+    contexts = _as_list(credential.get("@context"))
+    if not contexts or contexts[0] not in VC_CONTEXTS:
+        problems.append("@context: the first context must be the W3C credentials context")
+    types = _as_list(credential.get("type"))
+    if not all(isinstance(kind, str) for kind in types) or "VerifiableCredential" not in types:
+        problems.append("type: must be a list of strings including VerifiableCredential")
+    if issuer_id(credential) is None:
+        problems.append("issuer: must be a URI or an object with an id")
+    subjects = _as_list(credential.get("credentialSubject"))
+    if not subjects or not all(isinstance(subject, Mapping) for subject in subjects):
+        problems.append("credentialSubject: must be an object")
+    if "id" in credential and not isinstance(credential["id"], str):
+        problems.append("id: must be a URI string")
+    return problems
+
+
+def _profile_problems(credential: Mapping[str, Any]) -> tuple[list[str], bool]:
+    """Laurel's OB 3.0 schema checks when the credential claims an OB type; (problems, ran)."""
+    types = set(_as_list(credential.get("type")))
+    schema = _optional("laurel.vc.schema")
+    check = None
+    if types & OB_TYPES:
+        check = getattr(schema, "check_credential", None)
+    elif ENDORSEMENT_TYPE in types:
+        check = getattr(schema, "check_endorsement", None)
+    if not callable(check):
+        return [], False
+    # The proof is judged by the proof check; the OB schema's idea of its shape (an array) is
+    # stricter than Data Integrity's single proof object, which every issuer uses.
+    unsecured = {name: value for name, value in credential.items() if name != "proof"}
+    return [str(problem) for problem in check(unsecured)], True
+
+
+def check_structure(credential: Mapping[str, Any]) -> Check:
+    """The credential's shape: a VerifiableCredential, and a valid OB 3.0 one if it says so."""
+    problems = _base_problems(credential)
+    profile_checked = False
+    if not problems:
+        problems, profile_checked = _profile_problems(credential)
+    details: dict[str, Any] = {"problems": problems, "ob3_schema": profile_checked}
+    if problems:
+        shown = "; ".join(problems[:_MAX_SHOWN]) + (" …" if len(problems) > _MAX_SHOWN else "")
+        return Check(
+            "structure",
+            "fail",
+            f"The credential is malformed: {shown}",
+            f"자격증명의 구조가 올바르지 않습니다: {shown}",
+            details,
+        )
+    kinds = [kind for kind in _as_list(credential.get("type")) if kind != "VerifiableCredential"]
+    name = ", ".join(kinds) or "VerifiableCredential"
+    return Check(
+        "structure",
+        "pass",
+        f"The credential is a well-formed {name}.",
+        f"올바른 형식의 {name}입니다.",
+        details,
+    )
+
+
+def _issuer_dependent(expanded: Any) -> list[str]:
+    """Terms that expanded only through the credentials context's issuer-dependent ``@vocab``."""
+    found: set[str] = set()
+    stack = [expanded]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, Mapping):
+            for key, value in node.items():
+                if key.startswith(ISSUER_DEPENDENT):
+                    found.add(key.removeprefix(ISSUER_DEPENDENT))
+                if key == "@type":
+                    found.update(
+                        kind.removeprefix(ISSUER_DEPENDENT)
+                        for kind in _as_list(value)
+                        if isinstance(kind, str) and kind.startswith(ISSUER_DEPENDENT)
+                    )
+                stack.append(value)
+    return sorted(found)
+
+
+def _expansion(
+    jsonld: ModuleType, credential: Mapping[str, Any], extra: Mapping[str, Mapping[str, Any]] | None
+) -> tuple[list[str], list[str]]:
+    """Safe-mode problems and issuer-dependent terms found while expanding."""
+    analyze = getattr(jsonld, "analyze", None)
+    if callable(analyze):
+        result = analyze(credential, extra_contexts=extra)
+        return [str(p) for p in result.problems], [str(t) for t in result.issuer_dependent]
+    try:
+        expanded = jsonld.expand(credential, safe=True, extra_contexts=extra)
+    except jsonld.SafeModeError as error:
+        return [str(p) for p in error.problems], []
+    return [], _issuer_dependent(expanded)
+
+
+def check_jsonld(
+    credential: Mapping[str, Any], extra_contexts: Mapping[str, Mapping[str, Any]] | None
+) -> Check:
+    """Expand in safe mode with known contexts only; remote contexts fail and are never fetched."""
+    jsonld = _optional("laurel.vc.jsonld")
+    if jsonld is None:
+        return Check(
+            "jsonld",
+            "skipped",
+            "JSON-LD processing is not available.",
+            "JSON-LD 처리를 사용할 수 없습니다.",
+        )
+    try:
+        problems, dependent = _expansion(jsonld, credential, extra_contexts)
+    except jsonld.UnknownContextError as error:
+        return Check(
+            "jsonld",
+            "fail",
+            f"The credential uses an unknown context: {error}.",
+            f"알 수 없는 컨텍스트를 사용합니다(컨텍스트는 내려받지 않습니다): {error}.",
+            {"reason": "unknown context", "error": str(error)},
+        )
+    except (jsonld.JsonLdError, ValueError) as error:  # pyld reports some bad IRIs as ValueError
+        problems, dependent = [str(error)], []
+    if problems:
+        shown = "; ".join(problems[:_MAX_SHOWN]) + (" …" if len(problems) > _MAX_SHOWN else "")
+        return Check(
+            "jsonld",
+            "fail",
+            f"The credential is not valid JSON-LD: {shown}",
+            f"자격증명이 올바른 JSON-LD가 아닙니다: {shown}",
+            {"problems": problems},
+        )
+    if dependent:
+        terms = ", ".join(dependent[:_MAX_SHOWN])
+        return Check(
+            "jsonld",
+            "warning",
+            f"Some terms have issuer-dependent meaning (no published vocabulary defines them): {terms}",
+            f"발급자마다 의미가 다를 수 있는 용어가 있습니다(공개된 어휘에 정의되지 않음): {terms}",
+            {"issuer_dependent": dependent},
+        )
+    return Check(
+        "jsonld",
+        "pass",
+        "Every term is defined by a known JSON-LD context.",
+        "모든 용어가 알려진 JSON-LD 컨텍스트에 정의되어 있습니다.",
+    )
