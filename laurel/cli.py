@@ -62,6 +62,8 @@ def demo(no_serve: bool, port: int) -> int:
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("seed_demo")
+    # Signs the seeded awards now, so the demo's credentials verify before the worker starts.
+    call_command("sign_awards")
     if no_serve:
         return 0
     return serve(port, with_worker=True)
@@ -75,6 +77,19 @@ def createorg(slug: str, name_ko: str, name_en: str, owner: str | None) -> int:
     args = ["createorg", f"--slug={slug}", f"--name-ko={name_ko}", f"--name-en={name_en}"]
     if owner:
         args.append(f"--owner={owner}")
+    call_command(*args)
+    return 0
+
+
+def keys(action: str, slug: str, kind: str, key: str | None, reason: str) -> int:
+    setup_django()
+    from django.core.management import call_command
+
+    args = [f"keys_{action}", f"--org={slug}"]
+    if action == "rotate":
+        args.append(f"--kind={kind}")
+    if action == "compromise":
+        args += [f"--key={key}", f"--reason={reason}"]
     call_command(*args)
     return 0
 
@@ -96,6 +111,13 @@ def build_parser() -> Parser:
     p.add_argument("--name-ko", required=True)
     p.add_argument("--name-en", required=True)
     p.add_argument("--owner", help="owner's email; prints a one-time sign-in link")
+    p = sub.add_parser("keys", help="list, rotate or withdraw an organization's signing keys")
+    p.add_argument("action", choices=["list", "rotate", "compromise"])
+    p.add_argument("--org", required=True, help="organization slug")
+    p.add_argument("--kind", default="Ed25519", help="rotate: Ed25519 (default), P-256 or RSA")
+    p.add_argument("--key", help="compromise: the key's id, as `laurel keys list` shows it")
+    p.add_argument("--reason", default="", help="compromise: why, kept in the audit log")
+    sub.add_parser("verify", help="verify an Open Badges 3.0 credential", add_help=False)
     sub.add_parser("manage", help="run a Django management command", add_help=False)
     return parser
 
@@ -103,6 +125,11 @@ def build_parser() -> Parser:
 def run(argv: Sequence[str]) -> int:
     if argv and argv[0] == "manage":
         return manage(argv[1:])
+    if argv and argv[0] == "verify":
+        # The verifier is Django-free: it runs without settings or a database.
+        from laurel.vc.cli import main as verify_main
+
+        return verify_main(argv[1:])
     args = build_parser().parse_args(argv)
     if args.command == "demo":
         return demo(args.no_serve, args.port)
@@ -110,6 +137,10 @@ def run(argv: Sequence[str]) -> int:
         return serve(args.port, args.host)
     if args.command == "worker":
         return manage(["worker", f"--interval={args.interval}", f"--sweep-interval={args.sweep_interval}"])
+    if args.command == "keys":
+        if args.action == "compromise" and not args.key:
+            raise UsageError("laurel keys compromise: --key is required")
+        return keys(args.action, args.org, args.kind, args.key, args.reason)
     if args.command == "createorg":
         return createorg(args.slug, args.name_ko, args.name_en, args.owner)
     build_parser().print_help(sys.stderr)

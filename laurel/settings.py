@@ -69,7 +69,9 @@ INSTALLED_APPS = [
     "laurel.achievements",
     "laurel.awards",
     "laurel.audit",
+    "laurel.credentials",
     "laurel.outbox",
+    "laurel.events",
     "laurel.api",
     "laurel.demo",
 ]
@@ -206,6 +208,15 @@ CACHES = {
 # How many reverse proxies in front of Laurel append to X-Forwarded-For (0: none,
 # use the connection's address). Rate limits and the audit log use the client address.
 TRUSTED_PROXIES = int(env("LAUREL_TRUSTED_PROXIES", "0"))
+
+# Key-encryption key for issuer private keys: base64url of 32 random bytes
+# (python -c "from laurel.credentials.kek import new_kek_text; print(new_kek_text())").
+KEK = env("LAUREL_KEK")
+# Older KEKs still accepted for decryption until `laurel manage rotate_kek` has run.
+KEK_PREVIOUS = [k.strip() for k in env("LAUREL_KEK_PREVIOUS").split(",") if k.strip()]
+# Verifying other issuers' credentials fetches DID documents and status lists; private,
+# loopback and link-local targets are refused unless this is set (development only).
+ALLOW_PRIVATE_FETCH = env_bool("LAUREL_ALLOW_PRIVATE_FETCH")
 
 # How long a worker may hold an outbox message before another may retry it.
 OUTBOX_LEASE_SECONDS = float(env("LAUREL_OUTBOX_LEASE_SECONDS", "120"))

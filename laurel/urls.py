@@ -13,4 +13,5 @@ urlpatterns = [
     path("a/", include("laurel.awards.public_urls")),
     path("i/", include("laurel.achievements.public_urls")),
     path("api/v1/", include("laurel.api.urls")),
+    path("", include("laurel.credentials.urls")),
 ]

@@ -6,7 +6,7 @@ Swagger UI served from this site (see docs.py), so the CSP needs no exception.
 
 from ninja import NinjaAPI
 
-from laurel.api import achievements, awards, bulk, errors, orgs, recipients
+from laurel.api import achievements, awards, bulk, errors, orgs, recipients, verify
 from laurel.api.auth import RATE, BearerToken, TokenThrottle
 from laurel.api.docs import LocalSwagger
 
@@ -23,5 +23,5 @@ api = NinjaAPI(
     docs=LocalSwagger(),
 )
 errors.install(api)
-for module in (orgs, achievements, recipients, bulk, awards):
+for module in (orgs, achievements, recipients, bulk, awards, verify):
     api.add_router("", module.router)

@@ -24,6 +24,7 @@ from laurel.awards.models import Award, AwardBatch, local_today
 from laurel.core.actor import Actor
 from laurel.core.csvio import CsvError, read_csv, write_csv
 from laurel.core.text import canonical_email, canonical_student_id
+from laurel.credentials.actions import award_created
 from laurel.orgs.models import Organization, Recipient
 from laurel.outbox.actions import enqueue_email
 
@@ -199,6 +200,8 @@ def _create_award(
             "source": source,
         },
     )
+    # Takes the award's status slot now; signing follows in the background after commit.
+    award_created(new)
     enqueue_email(
         to=recipient.email,
         template="awards/email/awarded",

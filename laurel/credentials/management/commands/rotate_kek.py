@@ -1,0 +1,44 @@
+"""`laurel manage rotate_kek`: re-encrypt every issuer key under the current LAUREL_KEK.
+
+Run it after moving the old KEK to LAUREL_KEK_PREVIOUS and setting a new LAUREL_KEK; once it
+succeeds the old KEK can be dropped. All keys change in one transaction, or none does.
+"""
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from laurel.audit.actions import record
+from laurel.core.actor import Actor
+from laurel.credentials import kek, keys
+from laurel.credentials.models import IssuerKey
+
+
+class Command(BaseCommand):
+    help = "Re-encrypt every issuer private key under the current key-encryption key."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        pass
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            current = kek.current_kek_id()
+            with transaction.atomic():
+                changed = 0
+                rows = IssuerKey.objects.select_for_update().select_related("org").order_by("pk")
+                for key in rows:
+                    if keys.reseal(key):
+                        key.save(update_fields=["kek_id", "private_key_encrypted"])
+                        changed += 1
+                record(
+                    Actor(user=None, via="cli"),
+                    None,
+                    "keys.rotate_kek",
+                    summary=f"{changed} keys → {current}",
+                    after={"kek": current, "changed": changed},
+                )
+        except (kek.KekError, keys.StoredKeyError) as error:
+            raise CommandError(f"nothing was changed: {error}") from None
+        self.stdout.write(f"re-encrypted {changed} keys under KEK {current}")

@@ -1,0 +1,34 @@
+"""Securing documents with the organization's key: one place that picks the cryptosuite."""
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from laurel.credentials.issuers import Signer
+from laurel.vc import data_integrity, jwt
+
+RDFC = "eddsa-rdfc-2022"
+JCS = "eddsa-jcs-2022"
+
+
+def xsd_now(now: datetime | None = None) -> str:
+    """The current moment as an XML Schema dateTime in UTC, whole seconds."""
+    moment = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def prove(document: Mapping[str, Any], signer: Signer, *, created: str) -> tuple[dict[str, Any], str]:
+    """``document`` with a Data Integrity proof, and the cryptosuite used (eddsa-rdfc-2022)."""
+    sign = getattr(data_integrity, "sign", None)
+    if sign is not None:
+        signed = sign(document, signer.pair, verification_method=signer.verification_method, created=created)
+        return signed, RDFC
+    signed = data_integrity.sign_jcs(
+        document, signer.pair, verification_method=signer.verification_method, created=created
+    )
+    return signed, JCS
+
+
+def sign_jwt(credential: Mapping[str, Any], signer: Signer) -> str:
+    """The VC-JWT of an unsecured credential; the header's kid names the verification method."""
+    return jwt.sign_vc_jwt(credential, signer.pair, kid=signer.verification_method)
