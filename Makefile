@@ -16,9 +16,15 @@ run: $(BIN)/laurel
 	./scripts/system-deps.sh
 	$(BIN)/laurel demo --port $(PORT)
 
+# The independent verifier the interop tests run, pinned by its lock file.
+INTEROP := tests/interop/node_modules/.package-lock.json
+$(INTEROP): tests/interop/package-lock.json
+	npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error
+
 ## test: install with test dependencies and run the whole suite
 test: $(BIN)/laurel
 	./scripts/system-deps.sh --test
+	$(MAKE) $(INTEROP)
 	$(BIN)/ruff check laurel tests bench
 	$(BIN)/laurel manage makemigrations --check --dry-run >/dev/null
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q

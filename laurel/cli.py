@@ -1,4 +1,4 @@
-"""The `laurel` command: demo, serve, worker, createorg, manage."""
+"""The `laurel` command: demo, serve, worker, createorg, keys, issue, verify, manage."""
 
 import argparse
 import os
@@ -94,6 +94,24 @@ def keys(action: str, slug: str, kind: str, key: str | None, reason: str) -> int
     return 0
 
 
+def issue(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.core.management import call_command
+
+    # "--opt=value" keeps a value that starts with "-" from being read as an option.
+    options = [
+        f"--org={args.org}",
+        f"--achievement={args.achievement}",
+        f"--recipient={args.recipient}",
+        f"--format={args.format}",
+    ]
+    options += [f"--{name}={value}" for name in ("name", "lang") if (value := getattr(args, name))]
+    if args.output is not None:
+        options.append(f"--output={args.output}")
+    call_command("issue_credential", *options)
+    return 0
+
+
 def build_parser() -> Parser:
     parser = Parser(prog="laurel", description="Laurel digital badges")
     sub = parser.add_subparsers(dest="command", parser_class=Parser)
@@ -117,6 +135,14 @@ def build_parser() -> Parser:
     p.add_argument("--kind", default="Ed25519", help="rotate: Ed25519 (default), P-256 or RSA")
     p.add_argument("--key", help="compromise: the key's id, as `laurel keys list` shows it")
     p.add_argument("--reason", default="", help="compromise: why, kept in the audit log")
+    p = sub.add_parser("issue", help="award a badge to one person and write its signed credential")
+    p.add_argument("--org", required=True, help="organization slug")
+    p.add_argument("--achievement", required=True, help="badge slug")
+    p.add_argument("--recipient", required=True, metavar="EMAIL", help="the recipient's email address")
+    p.add_argument("--name", help="the recipient's name (default: the one on file)")
+    p.add_argument("--lang", choices=["ko", "en"], help="credential language (default: the organization's)")
+    p.add_argument("--format", choices=["json", "jwt", "png", "svg"], default="json")
+    p.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
     sub.add_parser("verify", help="verify an Open Badges 3.0 credential", add_help=False)
     sub.add_parser("manage", help="run a Django management command", add_help=False)
     return parser
@@ -141,6 +167,8 @@ def run(argv: Sequence[str]) -> int:
         if args.action == "compromise" and not args.key:
             raise UsageError("laurel keys compromise: --key is required")
         return keys(args.action, args.org, args.kind, args.key, args.reason)
+    if args.command == "issue":
+        return issue(args)
     if args.command == "createorg":
         return createorg(args.slug, args.name_ko, args.name_en, args.owner)
     build_parser().print_help(sys.stderr)

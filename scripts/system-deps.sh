@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Debian packages Laurel needs beside Python: a Hangul font for PNG rendering,
-# gettext for message catalogs, chromium for the browser tests and node for cross-checks.
+# gettext for message catalogs, chromium for the browser tests and node/npm for cross-checks.
 # Installs only what is missing; needs root (or sudo) the first time.
 set -euo pipefail
 want=()
@@ -10,6 +10,8 @@ if [ "${1:-}" = "--test" ]; then
   command -v chromium >/dev/null || want+=(chromium)
   # Node runs independent cross-checks (canonical JSON numbers against JSON.stringify).
   command -v node >/dev/null || want+=(nodejs)
+  # npm installs the independent credential verifier the interop tests run (tests/interop).
+  command -v npm >/dev/null || want+=(npm)
 fi
 [ ${#want[@]} -eq 0 ] && exit 0
 sudo=""
