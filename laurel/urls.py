@@ -12,6 +12,7 @@ urlpatterns = [
     path("orgs/<slug:slug>/audit/", include("laurel.audit.urls")),
     path("a/", include("laurel.awards.public_urls")),
     path("i/", include("laurel.achievements.public_urls")),
+    path("o/", include("laurel.orgs.public_urls")),
     path("api/v1/", include("laurel.api.urls")),
     path("", include("laurel.credentials.urls")),
 ]

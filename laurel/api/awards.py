@@ -20,6 +20,8 @@ from laurel.awards.models import Award
 from laurel.awards.queries import filter_awards
 from laurel.core.problems import PROBLEM_TYPE_BASE
 from laurel.core.text import canonical_email
+from laurel.credentials import actions as status_actions
+from laurel.credentials.status import MAX_REASON
 from laurel.orgs.models import Organization
 
 router = Router(tags=["awards"])
@@ -214,3 +216,68 @@ def get_award(request: HttpRequest, slug: str, public_id: str) -> AwardOut:
     if found is None:
         raise not_found()
     return award_out(found)
+
+
+class StatusChangeIn(In):
+    reason: str = Field(
+        "", max_length=MAX_REASON, description="Shown publicly on the award's page; not needed to reinstate"
+    )
+
+
+class StatusOut(Schema):
+    public_id: str
+    status: Literal["active", "expired", "revoked", "suspended"]
+    reason: str = Field(description="The public reason for a revocation or suspension")
+    since: datetime | None = Field(description="When it was revoked or suspended")
+
+
+def _status_change(request: HttpRequest, slug: str, public_id: str, action: str, reason: str) -> StatusOut:
+    access = org_access(request, slug, "award")
+    found = Award.objects.filter(org=access.org, public_id=public_id).first()
+    if found is None:
+        raise not_found()
+    try:
+        if action == "revoke":
+            status_actions.revoke(access.actor, found, reason)
+        elif action == "suspend":
+            status_actions.suspend(access.actor, found, reason)
+        else:
+            status_actions.reinstate(access.actor, found)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise validation_problem(django_errors(error, {"reason": "/reason"})) from None
+        raise ApiProblem(
+            409, _("Conflict"), error.messages[0], type=PROBLEM_TYPE_BASE + "award-status"
+        ) from None
+    state = status_actions.public_status(Award.objects.get(pk=found.pk))
+    return StatusOut(public_id=found.public_id, **state)
+
+
+_STATUS_RESPONSES = {200: StatusOut, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+
+
+@router.post(
+    "/orgs/{slug}/awards/{public_id}/revoke",
+    response=_STATUS_RESPONSES,
+    summary="Revoke an award for good (idempotent); the reason is shown publicly",
+)
+def revoke_award(request: HttpRequest, slug: str, public_id: str, payload: StatusChangeIn) -> StatusOut:
+    return _status_change(request, slug, public_id, "revoke", payload.reason)
+
+
+@router.post(
+    "/orgs/{slug}/awards/{public_id}/suspend",
+    response=_STATUS_RESPONSES,
+    summary="Suspend an award until it is reinstated (idempotent)",
+)
+def suspend_award(request: HttpRequest, slug: str, public_id: str, payload: StatusChangeIn) -> StatusOut:
+    return _status_change(request, slug, public_id, "suspend", payload.reason)
+
+
+@router.post(
+    "/orgs/{slug}/awards/{public_id}/reinstate",
+    response=_STATUS_RESPONSES,
+    summary="Lift an award's suspension (idempotent); a revoked award cannot be reinstated",
+)
+def reinstate_award(request: HttpRequest, slug: str, public_id: str, payload: StatusChangeIn) -> StatusOut:
+    return _status_change(request, slug, public_id, "reinstate", payload.reason)

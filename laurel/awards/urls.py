@@ -10,4 +10,5 @@ urlpatterns = [
     path("bulk/<str:public_id>/", views.batch, name="batch"),
     path("export.csv", views.export, name="export"),
     path("<str:public_id>/", views.detail, name="detail"),
+    path("<str:public_id>/status/", views.change_status, name="change_status"),
 ]

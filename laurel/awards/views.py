@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from laurel.awards import actions
 from laurel.awards.forms import AwardForm, BulkUploadForm, HistoryFilterForm
@@ -13,6 +13,10 @@ from laurel.awards.models import Award, AwardBatch, local_today
 from laurel.awards.queries import filter_awards, org_awards
 from laurel.awards.rows import COLUMNS
 from laurel.core.actor import Actor
+from laurel.credentials import actions as status_actions
+from laurel.credentials.actions import public_status
+from laurel.credentials.models import Credential
+from laurel.credentials.status import MAX_REASON
 from laurel.orgs.access import org_view
 from laurel.orgs.models import Membership
 
@@ -64,14 +68,86 @@ def export(request: HttpRequest, membership: Membership) -> HttpResponse:
     return response
 
 
-@org_view("view")
-def detail(request: HttpRequest, membership: Membership, public_id: str) -> HttpResponse:
-    award = get_object_or_404(
+def _org_award(membership: Membership, public_id: str) -> Award:
+    return get_object_or_404(
         Award.objects.select_related("org", "recipient", "version", "achievement", "awarded_by", "batch"),
         org=membership.org,
         public_id=public_id,
     )
-    return render(request, "awards/detail.html", {"award": award})
+
+
+@org_view("view")
+def detail(request: HttpRequest, membership: Membership, public_id: str) -> HttpResponse:
+    award = _org_award(membership, public_id)
+    stored = {c.language: c for c in Credential.objects.filter(award=award)}
+    credentials = [
+        {
+            "lang": code,
+            "signed": code in stored,
+            "json": f"/a/{award.public_id}/credential.json?lang={code}",
+            "jwt": f"/a/{award.public_id}/credential.jwt?lang={code}",
+            "page": f"/a/{award.public_id}/?lang={code}",
+        }
+        for code in award.version.languages
+    ]
+    context = {
+        "award": award,
+        "state": public_status(award),
+        "credentials": credentials,
+        "can_change_status": membership.can("award"),
+        "reason_limit": MAX_REASON,
+    }
+    return render(request, "awards/detail.html", context)
+
+
+STATUS_ACTIONS = ("revoke", "suspend", "reinstate")
+
+
+def _status_reason(request: HttpRequest, action: str) -> tuple[str, str]:
+    """The reason typed in, and the problem with it ("" when there is none)."""
+    reason = request.POST.get("reason", "").strip()
+    if action != "reinstate" and not reason:
+        return reason, _("Give a reason; it is shown on the badge's public page.")
+    if len(reason) > MAX_REASON:
+        return reason, _("The reason is %(n)s characters long; the limit is %(max)s.") % {
+            "n": len(reason),
+            "max": MAX_REASON,
+        }
+    return reason, ""
+
+
+def _apply_status(request: HttpRequest, award: Award, action: str, reason: str) -> None:
+    actor = Actor.from_request(request)
+    if action == "revoke":
+        status_actions.revoke(actor, award, reason)
+        messages.success(request, _("The badge was revoked."))
+    elif action == "suspend":
+        status_actions.suspend(actor, award, reason)
+        messages.success(request, _("The badge was suspended."))
+    else:
+        status_actions.reinstate(actor, award)
+        messages.success(request, _("The badge was reinstated."))
+
+
+@org_view("award")
+@require_POST
+def change_status(request: HttpRequest, membership: Membership, public_id: str) -> HttpResponse:
+    """Revoke, suspend or reinstate: the first post asks to confirm, the second one acts."""
+    award = _org_award(membership, public_id)
+    action = request.POST.get("action", "")
+    if action not in STATUS_ACTIONS:
+        messages.error(request, _("Choose revoke, suspend or reinstate."))
+        return redirect("awards:detail", slug=membership.org.slug, public_id=award.public_id)
+    reason, problem = _status_reason(request, action)
+    if problem or request.POST.get("confirmed") != "yes":
+        context = {"award": award, "action": action, "reason": reason, "problem": problem}
+        return render(request, "awards/status_confirm.html", context, status=400 if problem else 200)
+    try:
+        _apply_status(request, award, action, reason)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("awards:detail", slug=membership.org.slug, public_id=award.public_id)
 
 
 @org_view("award")

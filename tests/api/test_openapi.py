@@ -12,6 +12,9 @@ EXPECTED = {
     "/api/v1/orgs/{slug}/awards": {"get", "post"},
     "/api/v1/orgs/{slug}/awards/bulk": {"post"},
     "/api/v1/orgs/{slug}/awards/{public_id}": {"get"},
+    "/api/v1/orgs/{slug}/awards/{public_id}/revoke": {"post"},
+    "/api/v1/orgs/{slug}/awards/{public_id}/suspend": {"post"},
+    "/api/v1/orgs/{slug}/awards/{public_id}/reinstate": {"post"},
     "/api/v1/verify": {"post"},
 }
 # Anyone may verify a credential; every other operation needs a token.
