@@ -361,11 +361,20 @@ def _not_found(detail: str) -> HttpResponse:
     return problem(404, _("Not found"), detail)
 
 
+def _stable(document: dict) -> dict:  # type: ignore[type-arg]
+    """The credential with its keys sorted, so every download of it is the same bytes.
+
+    PostgreSQL's jsonb does not keep key order, so a credential just signed and the same one
+    read back would otherwise serialize differently (and change their ETag and baked images).
+    """
+    return json.loads(json.dumps(document, sort_keys=True))
+
+
 def _body(credential: Credential, fmt: str, award: Award) -> tuple[bytes, str] | HttpResponse:
     if fmt == "jwt":
         return credential.jwt.encode("ascii"), JWT_TYPE
     if fmt == "json":
-        body = json.dumps(credential.json, ensure_ascii=False, indent=2).encode("utf-8")
+        body = json.dumps(_stable(credential.json), ensure_ascii=False, indent=2).encode("utf-8")
         return body, "application/ld+json"
     source = bake_source(award, fmt)
     if source is None:
@@ -373,7 +382,7 @@ def _body(credential: Credential, fmt: str, award: Award) -> tuple[bytes, str] |
             _("This badge has no %(format)s image to bake the credential into.") % {"format": fmt.upper()}
         )
     try:
-        return bake(bytes(source.data), credential.json), source.content_type
+        return bake(bytes(source.data), _stable(credential.json)), source.content_type
     except BakingError as error:
         return _not_found(_("The badge image cannot carry the credential: %(reason)s") % {"reason": error})
 
