@@ -44,3 +44,14 @@ messages: $(BIN)/laurel
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
+
+## bench: sign/verify throughput on distinct credentials, and Laurel against pyld and openbadgeslib
+.PHONY: bench
+BENCH_VENV := .venv-bench
+$(BENCH_VENV)/bin/python:
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -q "openbadgeslib[ldp]"
+
+bench: $(BIN)/laurel $(BENCH_VENV)/bin/python
+	$(BIN)/python -m bench.sign_verify --n 500
+	$(BIN)/python -m bench.compare --n 500 --bench-python $(BENCH_VENV)/bin/python

@@ -1,0 +1,1 @@
+"""Benchmarks for signing and verifying Open Badges 3.0 credentials (see docs/benchmarks.md)."""
