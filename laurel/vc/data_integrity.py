@@ -29,7 +29,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from laurel.vc import jcs, jsonld, multibase
+from laurel.vc import compiled, jcs, jsonld, multibase
 from laurel.vc.keys import (
     InvalidSignatureError,
     KeyFormatError,
@@ -268,6 +268,21 @@ def proof_config_rdfc(
     return config
 
 
+def _canonize(document: Mapping[str, Any], extra_contexts: ExtraContexts) -> str:
+    """RDFC-1.0 N-Quads: the compiled path when it handles the document, else pyld's.
+
+    Both give byte-identical output (tests/vc/test_compiled.py); the compiled one refuses,
+    rather than guesses, whatever it does not handle, and caller-supplied contexts always
+    take the generic path.
+    """
+    if extra_contexts is None:
+        try:
+            return compiled.canonize_compiled(document)
+        except compiled.NotCompilable:
+            pass
+    return jsonld.canonize(document, extra_contexts=extra_contexts)
+
+
 def hash_rdfc(
     proof_config: Mapping[str, Any], document: Mapping[str, Any], *, extra_contexts: ExtraContexts = None
 ) -> bytes:
@@ -276,8 +291,8 @@ def hash_rdfc(
     Both are expanded in safe mode, so a term that would not be signed is an error
     (:class:`laurel.vc.jsonld.JsonLdError`) rather than silently unprotected data.
     """
-    proof_canon = jsonld.canonize(proof_config, extra_contexts=extra_contexts)
-    document_canon = jsonld.canonize(document, extra_contexts=extra_contexts)
+    proof_canon = _canonize(proof_config, extra_contexts)
+    document_canon = _canonize(document, extra_contexts)
     return (
         hashlib.sha256(proof_canon.encode("utf-8")).digest()
         + hashlib.sha256(document_canon.encode("utf-8")).digest()
