@@ -224,27 +224,9 @@ def verify_jcs(
     options = {name: value for name, value in proof.items() if name != "proofValue"}
     signature = _decode_proof_value(proof.get("proofValue"))
     method = _check_proof_options(options, expected_proof_purpose)
-
-    unsecured = {name: value for name, value in signed.items() if name != "proof"}
-    if "@context" in options:
-        # The document's contexts must begin with the proof's, in order (section 3.3.2 step 4).
-        proof_context = _as_list(options["@context"])
-        document_context = _as_list(unsecured.get("@context", []))
-        if document_context[: len(proof_context)] != proof_context:
-            raise ProofVerificationError("the document's @context does not start with the proof's @context")
-        unsecured["@context"] = options["@context"]
-
-    try:
-        public_key = public_key_resolver(method)
-    except KeyFormatError as error:
-        raise ProofVerificationError(f"cannot resolve verificationMethod {method!r}: {error}") from error
-    if public_key.kind != "Ed25519":
-        raise ProofVerificationError(f"eddsa-jcs-2022 needs an Ed25519 key, not {public_key.kind}")
-    data = hash_jcs(options, unsecured)
-    try:
-        public_key.verify(data, signature)
-    except InvalidSignatureError as error:
-        raise ProofVerificationError(f"signature does not verify: {error}") from error
+    unsecured = _unsecured_with_proof_context(signed, options)
+    public_key = _resolve_ed25519(public_key_resolver, method, EDDSA_JCS_2022)
+    _check_signature(public_key, hash_jcs(options, unsecured), signature)
 
 
 ExtraContexts = Mapping[str, Mapping[str, Any]] | None
@@ -373,8 +355,16 @@ def _resolve_ed25519(resolver: PublicKeyResolver, method: str, suite: str) -> Pu
     return public_key
 
 
+def _check_signature(public_key: PublicKey, data: bytes, signature: bytes) -> None:
+    try:
+        public_key.verify(data, signature)
+    except InvalidSignatureError as error:
+        raise ProofVerificationError(f"signature does not verify: {error}") from error
+
+
 def _unsecured_with_proof_context(signed: Mapping[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
-    """The document without its proof; a proof @context must begin the document's (3.2.2 step 4)."""
+    """The document without its proof; a proof @context must begin the document's, in order
+    (vc-di-eddsa 3.2.2 and 3.3.2, step 4)."""
     unsecured = {name: value for name, value in signed.items() if name != "proof"}
     if "@context" in options:
         proof_context = _as_list(options["@context"])
@@ -426,11 +416,7 @@ def _verify_rdfc(
     unsecured = _unsecured_with_proof_context(signed, options)
     config = _with_context({k: v for k, v in options.items() if k != "@context"}, unsecured, suite)
     public_key = _resolve_ed25519(resolver, method, suite)
-    data = hash_rdfc(config, unsecured, extra_contexts=extra_contexts)
-    try:
-        public_key.verify(data, signature)
-    except InvalidSignatureError as error:
-        raise ProofVerificationError(f"signature does not verify: {error}") from error
+    _check_signature(public_key, hash_rdfc(config, unsecured, extra_contexts=extra_contexts), signature)
 
 
 def verify(
