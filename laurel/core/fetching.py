@@ -139,5 +139,5 @@ def local_fetcher(**options: Any) -> LocalFetcher:
 
     LAUREL_ALLOW_PRIVATE_FETCH (development only) lets it reach private and loopback hosts.
     """
-    options.setdefault("allow_private", bool(getattr(settings, "ALLOW_PRIVATE_FETCH", False)))
+    options.setdefault("allow_private", settings.ALLOW_PRIVATE_FETCH)
     return LocalFetcher(local_origins=site_origins(), **options)

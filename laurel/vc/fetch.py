@@ -15,7 +15,6 @@ Every failure is a ``FetchError``; socket, TLS and HTTP library errors never esc
 
 import http.client
 import ipaddress
-import json
 import socket
 import ssl
 import time
@@ -25,6 +24,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import urljoin, urlsplit
+
+from laurel.vc import strict_json
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -132,28 +133,14 @@ def _resolve(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
-def _reject_constant(name: str) -> Any:
-    raise InvalidJsonError(f"JSON constant {name} is not allowed")
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise InvalidJsonError(f"duplicate JSON key {key!r}")
-        result[key] = value
-    return result
-
-
 def parse_json(body: bytes) -> Any:
     """Parse ``body`` as strict JSON: UTF-8, no duplicate keys, no NaN or Infinity."""
     try:
-        text = body.decode("utf-8")
-        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_reject_constant)
-    except InvalidJsonError:
-        raise
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise InvalidJsonError(f"body is not valid JSON: {exc}") from exc
+        return strict_json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InvalidJsonError(f"body is not UTF-8: {exc}") from exc
+    except strict_json.StrictJsonError as exc:
+        raise InvalidJsonError(f"body {exc}") from exc
 
 
 @dataclass(frozen=True)

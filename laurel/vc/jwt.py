@@ -26,7 +26,7 @@ from joserfc.errors import BadSignatureError as JoseBadSignature
 from joserfc.errors import JoseError, SecurityWarning
 from joserfc.jwk import import_key
 
-from laurel.vc import multibase
+from laurel.vc import multibase, strict_json
 from laurel.vc.keys import KeyFormatError, KeyPair, PublicKey
 
 ALLOWED_ALGS = frozenset({"RS256", "ES256", "EdDSA"})
@@ -163,20 +163,6 @@ def sign_vc_jwt(
     )
 
 
-def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    # Two parsers disagreeing on which duplicate wins is a classic signature bypass.
-    result: dict[str, Any] = {}
-    for name, value in pairs:
-        if name in result:
-            raise MalformedJwtError(f"duplicate JSON member {name!r}")
-        result[name] = value
-    return result
-
-
-def _reject_constant(name: str) -> Any:
-    raise MalformedJwtError(f"JSON constant {name} is not allowed")
-
-
 def _decode_part(part: str, name: str) -> bytes:
     try:
         return multibase.decode_base64url(part)
@@ -186,13 +172,11 @@ def _decode_part(part: str, name: str) -> bytes:
 
 def _json_object(part: str, name: str) -> dict[str, Any]:
     try:
-        value = json.loads(
-            _decode_part(part, name).decode("utf-8"),
-            object_pairs_hook=_reject_duplicates,
-            parse_constant=_reject_constant,
-        )
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise MalformedJwtError(f"JWS {name} is not UTF-8 JSON: {error}") from error
+        value = strict_json.loads(_decode_part(part, name).decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise MalformedJwtError(f"JWS {name} is not UTF-8: {error}") from error
+    except strict_json.StrictJsonError as error:
+        raise MalformedJwtError(f"JWS {name} {error}") from error
     if not isinstance(value, dict):
         raise MalformedJwtError(f"JWS {name} must be a JSON object")
     return value

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from laurel.vc import baking, multibase
+from laurel.vc import baking, multibase, strict_json
 from laurel.vc.jwt import REGISTERED_CLAIMS, JwtError, decode_vc_jwt
 
 InputFormat = Literal["json", "jwt", "png", "svg"]
@@ -55,30 +55,15 @@ def check_depth(text: str, limit: int = MAX_DEPTH) -> None:
             raise InputError(f"the JSON is nested more than {limit} levels deep")
 
 
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise InputError(f"duplicate JSON key {key!r}")
-        result[key] = value
-    return result
-
-
-def _reject_constant(name: str) -> Any:
-    raise InputError(f"the JSON constant {name} is not allowed")
-
-
 def parse_json_text(text: str) -> dict[str, Any]:
     """Parse strict JSON text that must be an object, within the depth limit."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_INPUT_BYTES:
         raise InputError(f"the input is larger than {MAX_INPUT_BYTES} bytes")
     check_depth(text)
     try:
-        value = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_reject_constant)
-    except InputError:
-        raise
-    except (ValueError, RecursionError) as error:  # JSONDecodeError, oversized integers
-        raise InputError(f"the input is not valid JSON: {error}") from error
+        value = strict_json.loads(text)
+    except strict_json.StrictJsonError as error:
+        raise InputError(f"the input {error}") from error
     if not isinstance(value, dict):
         raise InputError("the JSON is not an object")
     return value

@@ -64,6 +64,11 @@ def _profile_problems(credential: Mapping[str, Any]) -> tuple[list[str], bool]:
     return [str(problem) for problem in check(unsecured)], True
 
 
+def _shown(problems: list[str]) -> str:
+    """The first few problems for a one-line message; the details keep them all."""
+    return "; ".join(problems[:_MAX_SHOWN]) + (" …" if len(problems) > _MAX_SHOWN else "")
+
+
 def check_structure(credential: Mapping[str, Any]) -> Check:
     """The credential's shape: a VerifiableCredential, and a valid OB 3.0 one if it says so."""
     problems = _base_problems(credential)
@@ -72,7 +77,7 @@ def check_structure(credential: Mapping[str, Any]) -> Check:
         problems, profile_checked = _profile_problems(credential)
     details: dict[str, Any] = {"problems": problems, "ob3_schema": profile_checked}
     if problems:
-        shown = "; ".join(problems[:_MAX_SHOWN]) + (" …" if len(problems) > _MAX_SHOWN else "")
+        shown = _shown(problems)
         return Check(
             "structure",
             "fail",
@@ -153,7 +158,7 @@ def check_jsonld(
     except (jsonld.JsonLdError, ValueError) as error:  # pyld reports some bad IRIs as ValueError
         problems, dependent = [str(error)], []
     if problems:
-        shown = "; ".join(problems[:_MAX_SHOWN]) + (" …" if len(problems) > _MAX_SHOWN else "")
+        shown = _shown(problems)
         return Check(
             "jsonld",
             "fail",
