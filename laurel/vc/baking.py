@@ -38,7 +38,7 @@ SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 PayloadKind = Literal["json", "jwt"]
 
 # Compact JWS: three base64url segments (RFC 7515 §7.1); VC-JWT never uses a detached payload.
-_COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 _TEXT_CHUNKS = (b"tEXt", b"zTXt", b"iTXt")
 _UTF8_NAMES = {"utf-8", "utf8"}
 # Characters XML 1.0 forbids (§2.2) that json.dumps leaves raw; only JSON strings can hold them.
@@ -110,7 +110,7 @@ def _payload_text(credential: Mapping[str, Any] | str, max_payload_bytes: int) -
     """Serialize what we bake: compact JSON for a credential object, or a compact JWS as is."""
     kind: PayloadKind
     if isinstance(credential, str):
-        if not _COMPACT_JWS.fullmatch(credential):
+        if not COMPACT_JWS.fullmatch(credential):
             raise InvalidPayloadError("a string credential must be a compact JWS (header.payload.signature)")
         text, kind = credential, "jwt"
     else:
@@ -133,7 +133,7 @@ def _classify(text: str, max_payload_bytes: int) -> BakedCredential:
     text = text.strip()
     if len(text.encode("utf-8")) > max_payload_bytes:
         raise TooLargeError(f"the embedded credential is over the {max_payload_bytes}-byte limit")
-    if _COMPACT_JWS.fullmatch(text):
+    if COMPACT_JWS.fullmatch(text):
         return BakedCredential(text, "jwt")
     try:
         value = json.loads(text)

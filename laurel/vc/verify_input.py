@@ -27,7 +27,6 @@ MAX_NODES = 100_000
 
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 
 
 class InputError(ValueError):
@@ -128,7 +127,7 @@ def _read_text(text: str, image: InputFormat | None = None) -> ParsedInput:
     text = text.strip().removeprefix("\ufeff").strip()
     if text.startswith(("{", "[")):
         parsed = ParsedInput("json", parse_json_text(text))
-    elif _COMPACT_JWS.fullmatch(text):
+    elif baking.COMPACT_JWS.fullmatch(text):
         if len(text) > MAX_INPUT_BYTES:
             raise InputError(f"the input is larger than {MAX_INPUT_BYTES} bytes")
         parsed = read_jwt(text)
