@@ -7,7 +7,6 @@ then their browser's languages, else the organization's language.
 
 import hashlib
 import importlib
-import json
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -30,12 +29,13 @@ from laurel.core.cors import public_cors
 from laurel.core.fetching import local_fetcher
 from laurel.core.problems import problem
 from laurel.core.qr import qr_svg
+from laurel.credentials import formats
 from laurel.credentials.actions import credential_for, public_status
 from laurel.credentials.models import Credential
 from laurel.events.actions import qr_link, record_event, record_page_view
 from laurel.events.models import Kind
 from laurel.orgs.models import pick
-from laurel.vc.baking import BakingError, bake
+from laurel.vc.baking import BakingError
 from laurel.vc.verify import verify
 from laurel.vc.verify_report import Check, Report
 
@@ -210,8 +210,8 @@ def downloads(award: Award) -> list[dict[str, Any]]:
     """Per language of the badge: the download links that exist for it."""
     version = award.version
     base = f"/a/{award.public_id}/credential"
-    has_png = bake_source(award, "png") is not None
-    has_svg = bake_source(award, "svg") is not None
+    has_png = formats.bake_source(award.version, "png") is not None
+    has_svg = formats.bake_source(award.version, "svg") is not None
     rows = []
     for code in version.languages:
         links = [("json", _("Credential (JSON)")), ("jwt", _("Credential (JWT)"))]
@@ -347,42 +347,22 @@ def verify_award(request: HttpRequest, public_id: str) -> HttpResponse:
 # -- machine endpoints ------------------------------------------------------------------------
 
 
-def bake_source(award: Award, fmt: str) -> ImageAsset | None:
-    """The badge image a baked download starts from: a PNG for .png, the SVG for .svg."""
-    version = award.version
-    if fmt == "png":
-        if version.image_png is not None:
-            return version.image_png
-        return version.image if version.image and version.image.content_type == "image/png" else None
-    return version.image if version.image and version.image.content_type == "image/svg+xml" else None
-
-
 def _not_found(detail: str) -> HttpResponse:
     return problem(404, _("Not found"), detail)
-
-
-def _stable(document: dict) -> dict:  # type: ignore[type-arg]
-    """The credential with its keys sorted, so every download of it is the same bytes.
-
-    PostgreSQL's jsonb does not keep key order, so a credential just signed and the same one
-    read back would otherwise serialize differently (and change their ETag and baked images).
-    """
-    return json.loads(json.dumps(document, sort_keys=True))
 
 
 def _body(credential: Credential, fmt: str, award: Award) -> tuple[bytes, str] | HttpResponse:
     if fmt == "jwt":
         return credential.jwt.encode("ascii"), JWT_TYPE
     if fmt == "json":
-        body = json.dumps(_stable(credential.json), ensure_ascii=False, indent=2).encode("utf-8")
-        return body, "application/ld+json"
-    source = bake_source(award, fmt)
+        return formats.json_bytes(credential), "application/ld+json"
+    source = formats.bake_source(award.version, fmt)
     if source is None:
         return _not_found(
             _("This badge has no %(format)s image to bake the credential into.") % {"format": fmt.upper()}
         )
     try:
-        return bake(bytes(source.data), _stable(credential.json)), source.content_type
+        return formats.baked(credential, source), source.content_type
     except BakingError as error:
         return _not_found(_("The badge image cannot carry the credential: %(reason)s") % {"reason": error})
 

@@ -5,7 +5,6 @@ transaction, so a failure at any step (an unwritable ``-o`` path included) leave
 Binary formats go to stdout only when it is not a terminal.
 """
 
-import json
 import os
 import sys
 import tempfile
@@ -18,10 +17,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import translation
 
-from laurel.achievements.models import Achievement, AchievementVersion, ImageAsset
+from laurel.achievements.models import Achievement, AchievementVersion
 from laurel.awards import actions as award_actions
 from laurel.awards.models import Award
 from laurel.core.actor import Actor
+from laurel.credentials import formats
 from laurel.credentials.management.commands._org import get_org
 from laurel.credentials.models import Credential
 from laurel.credentials.signing import credential_for
@@ -30,7 +30,6 @@ from laurel.vc import baking
 
 FORMATS = ("json", "jwt", "png", "svg")
 LANGUAGE_NAMES = {"ko": "Korean", "en": "English"}
-PNG, SVG = "image/png", "image/svg+xml"
 
 
 def get_achievement(org: Organization, slug: str) -> Achievement:
@@ -38,18 +37,6 @@ def get_achievement(org: Organization, slug: str) -> Achievement:
     if achievement is None:
         raise CommandError(f"{org.slug} has no badge with slug {slug!r}")
     return achievement
-
-
-def image_for(version: AchievementVersion, fmt: str) -> ImageAsset | None:
-    """The image a baked credential goes into: a PNG (rendered or uploaded) or the SVG upload."""
-    if fmt == "png":
-        for asset in (version.image_png, version.image):
-            if asset is not None and asset.content_type == PNG:
-                return asset
-        return None
-    if fmt == "svg" and version.image is not None and version.image.content_type == SVG:
-        return version.image
-    return None
 
 
 def check_request(achievement: Achievement, language: str | None, fmt: str) -> None:
@@ -62,7 +49,7 @@ def check_request(achievement: Achievement, language: str | None, fmt: str) -> N
         raise CommandError(
             f"badge {achievement.slug!r} has no {LANGUAGE_NAMES[language]} version (it has: {have})"
         )
-    if fmt in ("png", "svg") and image_for(version, fmt) is None:
+    if fmt in ("png", "svg") and formats.bake_source(version, fmt) is None:
         has = "no image" if version.image is None else f"a {version.image.content_type} image only"
         raise CommandError(f"badge {achievement.slug!r} cannot be baked as {fmt.upper()}: it has {has}")
 
@@ -80,13 +67,13 @@ def recipient_name(org: Organization, email: str, given: str | None) -> str:
 def render(credential: Credential, version: AchievementVersion, fmt: str) -> bytes:
     """The credential as the chosen format's bytes."""
     if fmt == "json":
-        return (json.dumps(credential.json, ensure_ascii=False, indent=2) + "\n").encode()
+        return formats.json_bytes(credential) + b"\n"
     if fmt == "jwt":
         return (credential.jwt + "\n").encode()
-    image = image_for(version, fmt)
+    image = formats.bake_source(version, fmt)
     assert image is not None  # check_request refused badges without one
     try:
-        return baking.bake(bytes(image.data), credential.json)
+        return formats.baked(credential, image)
     except baking.BakingError as error:
         raise CommandError(f"the badge image cannot be baked: {error}") from error
 
