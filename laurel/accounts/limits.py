@@ -1,6 +1,7 @@
 """Rate limits for everything a stranger can try over and over."""
 
 import hashlib
+import math
 from datetime import timedelta
 
 from django.http import HttpRequest
@@ -29,3 +30,9 @@ def allow(scope: str, key: str, limit: tuple[int, timedelta]) -> bool:
     digest = hashlib.sha256(key.encode()).hexdigest()[:40]
     capacity, per = limit
     return TokenBucket.authorize(f"{scope}:{digest}", capacity, per)
+
+
+def refill_seconds(limit: tuple[int, timedelta]) -> int:
+    """How long until an emptied bucket holds one attempt again: a Retry-After value."""
+    capacity, per = limit
+    return math.ceil(per.total_seconds() / capacity)

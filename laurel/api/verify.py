@@ -5,7 +5,6 @@ limited per client address instead, since each call may fetch DID documents and 
 lists on the caller's behalf.
 """
 
-import math
 import re
 from datetime import timedelta
 from typing import Any, Literal
@@ -15,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from laurel.accounts.limits import allow, client_ip
+from laurel.accounts.limits import allow, client_ip, refill_seconds
 from laurel.api.errors import ApiProblem
 from laurel.api.schemas import Problem
 from laurel.awards.models import Award
@@ -103,9 +102,7 @@ class RateLimited(ApiProblem):
 
     def response(self) -> HttpResponse:
         response = super().response()
-        # The bucket refills one verification every window / capacity.
-        capacity, per = PER_IP
-        response["Retry-After"] = str(math.ceil(per.total_seconds() / capacity))
+        response["Retry-After"] = str(refill_seconds(PER_IP))
         return response
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from laurel.accounts.limits import allow, client_ip
+from laurel.accounts.limits import allow, client_ip, refill_seconds
 from laurel.achievements.models import ImageAsset
 from laurel.achievements.public_views import SVG_CSP
 from laurel.awards.models import Award
@@ -293,15 +293,13 @@ def wants_json(request: HttpRequest) -> bool:
 
 
 def _rate_limited(request: HttpRequest, award: Award, language: str) -> HttpResponse:
-    capacity, per = VERIFY_PER_IP
-    retry = str(int(per.total_seconds() // capacity))
     with translation.override(language):
         detail = _("Too many verifications from this address; wait a minute and try again.")
         if wants_json(request):
             response: HttpResponse = problem(429, _("Too many requests"), detail)
         else:
             response = _render_page(request, award, language, {"verify_error": detail}, status=429)
-    response["Retry-After"] = retry
+    response["Retry-After"] = str(refill_seconds(VERIFY_PER_IP))
     return response
 
 
