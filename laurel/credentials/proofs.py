@@ -7,9 +7,6 @@ from typing import Any
 from laurel.credentials.issuers import Signer
 from laurel.vc import data_integrity, jwt
 
-RDFC = "eddsa-rdfc-2022"
-JCS = "eddsa-jcs-2022"
-
 
 def xsd_now(now: datetime | None = None) -> str:
     """The current moment as an XML Schema dateTime in UTC, whole seconds."""
@@ -19,14 +16,10 @@ def xsd_now(now: datetime | None = None) -> str:
 
 def prove(document: Mapping[str, Any], signer: Signer, *, created: str) -> tuple[dict[str, Any], str]:
     """``document`` with a Data Integrity proof, and the cryptosuite used (eddsa-rdfc-2022)."""
-    sign = getattr(data_integrity, "sign", None)
-    if sign is not None:
-        signed = sign(document, signer.pair, verification_method=signer.verification_method, created=created)
-        return signed, RDFC
-    signed = data_integrity.sign_jcs(
+    signed = data_integrity.sign(
         document, signer.pair, verification_method=signer.verification_method, created=created
     )
-    return signed, JCS
+    return signed, data_integrity.EDDSA_RDFC_2022
 
 
 def sign_jwt(credential: Mapping[str, Any], signer: Signer) -> str:

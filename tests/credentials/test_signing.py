@@ -14,11 +14,8 @@ def verify_proof(document: dict[str, Any], resolver: Any) -> None:
     # OB 3.0 writes the proof as a one-element array; the proof functions take the object.
     (proof,) = document["proof"]
     document = {**document, "proof": proof}
-    # eddsa-rdfc-2022 when the library has it, eddsa-jcs-2022 before that.
-    if proof["cryptosuite"] == "eddsa-jcs-2022":
-        data_integrity.verify_jcs(document, resolver)
-    else:
-        data_integrity.verify(document, resolver)
+    assert proof["cryptosuite"] == "eddsa-rdfc-2022"
+    data_integrity.verify(document, resolver)
 
 
 class SigningTests(CredentialsTestCase):
