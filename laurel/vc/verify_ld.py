@@ -1,27 +1,16 @@
 """The offline document checks: credential structure and safe-mode JSON-LD expansion."""
 
-import importlib
 from collections.abc import Mapping
-from types import ModuleType
 from typing import Any
 
+from laurel.vc import jsonld, schema
 from laurel.vc.verify_keys import issuer_id
 from laurel.vc.verify_report import Check
 
 VC_CONTEXTS = ("https://www.w3.org/ns/credentials/v2", "https://www.w3.org/2018/credentials/v1")
 OB_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
 ENDORSEMENT_TYPE = "EndorsementCredential"
-# The credentials v2 context maps every otherwise undefined term here (its "@vocab").
-ISSUER_DEPENDENT = "https://www.w3.org/ns/credentials/issuer-dependent#"
 _MAX_SHOWN = 5
-
-
-def _optional(name: str) -> ModuleType | None:
-    """A sibling module that may not be installed yet; its absence skips what needs it."""
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -50,13 +39,11 @@ def _base_problems(credential: Mapping[str, Any]) -> list[str]:
 def _profile_problems(credential: Mapping[str, Any]) -> tuple[list[str], bool]:
     """Laurel's OB 3.0 schema checks when the credential claims an OB type; (problems, ran)."""
     types = set(_as_list(credential.get("type")))
-    schema = _optional("laurel.vc.schema")
-    check = None
     if types & OB_TYPES:
-        check = getattr(schema, "check_credential", None)
+        check = schema.check_credential
     elif ENDORSEMENT_TYPE in types:
-        check = getattr(schema, "check_endorsement", None)
-    if not callable(check):
+        check = schema.check_endorsement
+    else:
         return [], False
     # The proof is judged by the proof check; the OB schema's idea of its shape (an array) is
     # stricter than Data Integrity's single proof object, which every issuer uses.
@@ -96,57 +83,13 @@ def check_structure(credential: Mapping[str, Any]) -> Check:
     )
 
 
-def _issuer_dependent(expanded: Any) -> list[str]:
-    """Terms that expanded only through the credentials context's issuer-dependent ``@vocab``."""
-    found: set[str] = set()
-    stack = [expanded]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, Mapping):
-            for key, value in node.items():
-                if key.startswith(ISSUER_DEPENDENT):
-                    found.add(key.removeprefix(ISSUER_DEPENDENT))
-                if key == "@type":
-                    found.update(
-                        kind.removeprefix(ISSUER_DEPENDENT)
-                        for kind in _as_list(value)
-                        if isinstance(kind, str) and kind.startswith(ISSUER_DEPENDENT)
-                    )
-                stack.append(value)
-    return sorted(found)
-
-
-def _expansion(
-    jsonld: ModuleType, credential: Mapping[str, Any], extra: Mapping[str, Mapping[str, Any]] | None
-) -> tuple[list[str], list[str]]:
-    """Safe-mode problems and issuer-dependent terms found while expanding."""
-    analyze = getattr(jsonld, "analyze", None)
-    if callable(analyze):
-        result = analyze(credential, extra_contexts=extra)
-        return [str(p) for p in result.problems], [str(t) for t in result.issuer_dependent]
-    try:
-        expanded = jsonld.expand(credential, safe=True, extra_contexts=extra)
-    except jsonld.SafeModeError as error:
-        return [str(p) for p in error.problems], []
-    return [], _issuer_dependent(expanded)
-
-
 def check_jsonld(
     credential: Mapping[str, Any], extra_contexts: Mapping[str, Mapping[str, Any]] | None
 ) -> Check:
     """Expand in safe mode with known contexts only; remote contexts fail and are never fetched."""
-    jsonld = _optional("laurel.vc.jsonld")
-    if jsonld is None:
-        return Check(
-            "jsonld",
-            "skipped",
-            "JSON-LD processing is not available.",
-            "JSON-LD 처리를 사용할 수 없습니다.",
-        )
     try:
-        problems, dependent = _expansion(jsonld, credential, extra_contexts)
+        result = jsonld.analyze(credential, extra_contexts=extra_contexts)
+        problems, dependent = result.problems, result.issuer_dependent
     except jsonld.UnknownContextError as error:
         return Check(
             "jsonld",
