@@ -6,7 +6,6 @@ then their browser's languages, else the organization's language.
 """
 
 import hashlib
-import importlib
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -16,12 +15,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpRespons
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from laurel.accounts.limits import allow, client_ip, refill_seconds
+from laurel.achievements.markdown import render_markdown
 from laurel.achievements.models import ImageAsset
 from laurel.achievements.public_views import SVG_CSP
 from laurel.awards.models import Award
@@ -79,19 +79,6 @@ def image_path(asset: ImageAsset | None) -> str:
         return ""
     extension = EXTENSIONS.get(asset.content_type, asset.content_type.rsplit("/", 1)[-1].split("+")[0])
     return f"/i/image/{asset.sha256}.{extension}"
-
-
-def criteria_html(text: str) -> SafeString | None:
-    """Criteria rendered by the achievements app's Markdown renderer, when it is there.
-
-    None tells the template to show the text escaped, with its line breaks.
-    """
-    try:
-        module = importlib.import_module("laurel.achievements.markdown")
-    except ImportError:
-        return None
-    # render_markdown sanitizes its output, which is what makes marking it safe sound.
-    return mark_safe(module.render_markdown(text))  # noqa: S308
 
 
 # -- languages --------------------------------------------------------------------------------
@@ -245,7 +232,7 @@ def page_context(request: HttpRequest, award: Award, language: str) -> dict[str,
         "description": pick(version, "description", shown),
         "alt_text": pick(version, "alt_text", shown) or pick(version, "name", shown),
         "criteria": criteria,
-        "criteria_html": criteria_html(criteria) if criteria else None,
+        "criteria_html": render_markdown(criteria),
         "recipient_name": award.recipient.name,
         "state": state,
         "image_src": image_path(version.image),
