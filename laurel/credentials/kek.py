@@ -95,14 +95,14 @@ def keyring() -> tuple[Kek, dict[str, Kek]]:
     demo database can be moved under a real KEK with ``rotate_kek``.
     """
     derived = _derived_from_secret_key()
-    configured = getattr(settings, "KEK", "")
+    configured = settings.KEK
     if configured:
         current = parse_kek(configured)
     else:
         _warn_derived()
         current = derived
     accepted = {derived.id: derived, current.id: current}
-    for position, text in enumerate(getattr(settings, "KEK_PREVIOUS", []) or []):
+    for position, text in enumerate(settings.KEK_PREVIOUS):
         if text.strip():
             old = parse_kek(text, f"LAUREL_KEK_PREVIOUS[{position}]")
             accepted[old.id] = old

@@ -59,12 +59,10 @@ def check_jwt(parsed: ParsedInput, resolver: KeyResolver, now: datetime) -> Proo
 
 
 def _suite_of(proof: Mapping[str, Any]) -> str:
-    name = getattr(data_integrity, "proof_suite", None)
-    if callable(name):
-        try:
-            return str(name(proof))
-        except (ValueError, TypeError):
-            pass
+    try:
+        return data_integrity.proof_suite(proof)
+    except (ValueError, TypeError):
+        pass
     suite = proof.get("cryptosuite") or proof.get("type")
     return suite if isinstance(suite, str) else "unknown"
 
@@ -99,18 +97,12 @@ def check_data_integrity(
         )
     suite = _suite_of(proof)
     document = {**credential, "proof": dict(proof)}
-    generic = getattr(data_integrity, "verify", None)
     try:
-        if callable(generic):
-            generic(document, resolver, extra_contexts=extra_contexts)
-        elif proof.get("cryptosuite") == data_integrity.EDDSA_JCS_2022:
-            data_integrity.verify_jcs(document, resolver)
-        else:
-            return _unsupported(suite)
+        data_integrity.verify(document, resolver, extra_contexts=extra_contexts)
     except (data_integrity.DataIntegrityError, KeyFormatError) as error:
         if resolver.problem is not None:
             return _from_problem(resolver.problem, suite)
-        if isinstance(error, getattr(data_integrity, "UnknownCryptosuiteError", ())):
+        if isinstance(error, data_integrity.UnknownCryptosuiteError):
             return _unsupported(suite)
         return _invalid(str(error), suite)
     except ValueError as error:  # JSON-LD problems: unknown context, safe mode
