@@ -174,23 +174,24 @@ def suspension_check(state: dict[str, Any]) -> Check:
 
 
 def steps(report: Report, state: dict[str, Any], language: str) -> list[Step]:
-    shown = []
-    for check in (*report.checks, suspension_check(state)):
-        note = ""
-        if check.status == "fail" and check.id in ("status", "suspension") and state["reason"]:
-            note = _("Reason given by the issuer: %(reason)s") % {"reason": state["reason"]}
-        shown.append(
-            Step(
-                id=check.id,
-                status=check.status,
-                label=str(STEP_LABELS.get(check.id, check.id)),
-                symbol=SYMBOLS[check.status],
-                status_label=str(STATUS_LABELS[check.status]),
-                message=check.message(language),
-                note=note,
-            )
-        )
-    return shown
+    # The page's language, not the request's: a Korean browser may be reading ?lang=en.
+    with translation.override(language):
+        return [_step(check, state, language) for check in (*report.checks, suspension_check(state))]
+
+
+def _step(check: Check, state: dict[str, Any], language: str) -> Step:
+    note = ""
+    if check.status == "fail" and check.id in ("status", "suspension") and state["reason"]:
+        note = _("Reason given by the issuer: %(reason)s") % {"reason": state["reason"]}
+    return Step(
+        id=check.id,
+        status=check.status,
+        label=str(STEP_LABELS.get(check.id, check.id)),
+        symbol=SYMBOLS[check.status],
+        status_label=str(STATUS_LABELS[check.status]),
+        message=check.message(language),
+        note=note,
+    )
 
 
 def downloads(award: Award) -> list[dict[str, Any]]:

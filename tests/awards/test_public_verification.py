@@ -47,6 +47,18 @@ class VerificationPageTests(PublicTestCase):
         self.assertContains(response, '<html lang="en">')
         self.assertContains(response, '<h1 lang="ko">실험실 안전</h1>', html=False)
 
+    def test_the_steps_speak_the_pages_language_even_to_a_korean_browser(self) -> None:
+        response = self.client.post(
+            self.verify_url + "?lang=en",
+            {"lang": "en"},
+            HTTP_ACCEPT="application/json",
+            HTTP_ACCEPT_LANGUAGE="ko-KR,ko;q=0.9",
+        )
+        labels = {step["id"]: (step["label"], step["status_label"]) for step in response.json()["checks"]}
+        self.assertEqual(labels["proof"], ("Digital signature", "Passed"))
+        self.assertIn("Digital signature", response.json()["html"])
+        self.assertNotIn("전자 서명", response.json()["html"])
+
     def test_a_page_view_is_counted(self) -> None:
         self.client.get(self.page + "?lang=en")
         self.client.get(self.page + "?lang=en&src=qr")
