@@ -76,7 +76,7 @@ def _input_check(parsed: ParsedInput) -> Check:
         "input",
         "pass",
         f"Read a credential in {_FORMAT_NAMES[parsed.format]} form.",
-        f"{_FORMAT_NAMES_KO[parsed.format]} 형식의 자격증명을 읽었습니다.",
+        f"{_FORMAT_NAMES_KO[parsed.format]} 형식의 자격 증명을 읽었습니다.",
         {"format": parsed.format},
     )
 
@@ -104,7 +104,7 @@ def _issuer_check(parsed: ParsedInput, resolver: KeyResolver, proof: Check) -> C
             "서명이 검증되지 않아 확인하지 않았습니다.",
         )
     if issuer is None:
-        return Check("issuer", "fail", "The credential names no issuer.", "자격증명에 발급자가 없습니다.")
+        return Check("issuer", "fail", "The credential names no issuer.", "자격 증명에 발급자가 없습니다.")
     binding = bind_to_issuer(issuer, resolver.resolved)
     details = {"issuer": issuer, "verificationMethod": resolver.resolved.method_id}
     return Check("issuer", binding.status, binding.message_en, binding.message_ko, details)
@@ -148,7 +148,7 @@ def _verify(
                     "input",
                     "fail",
                     f"The input cannot be read as a credential: {reason}",
-                    f"입력을 자격증명으로 읽을 수 없습니다: {reason}",
+                    f"입력을 자격 증명으로 읽을 수 없습니다: {reason}",
                     {"reason": reason},
                 ),
             )
@@ -193,7 +193,7 @@ def verify(
                     "input",
                     "fail",
                     f"The credential could not be verified: {reason}",
-                    f"자격증명을 검증할 수 없습니다: {reason}",
+                    f"자격 증명을 검증할 수 없습니다: {reason}",
                     {"error": reason},
                 ),
             )

@@ -68,7 +68,7 @@ class Documents:
                 Problem(
                     "not_fetched",
                     f"{url} was not fetched because the credential failed its earlier checks.",
-                    f"자격증명이 앞선 검사를 통과하지 못해 {url} 문서를 가져오지 않았습니다.",
+                    f"자격 증명이 앞선 검사를 통과하지 못해 {url} 문서를 가져오지 않았습니다.",
                 )
             )
         self.requested.append(url)
@@ -129,7 +129,7 @@ def _not_assertion(method_id: str) -> Problem:
     return Problem(
         "not_assertion_method",
         f"The key {method_id} may not sign credentials (it is not an assertionMethod).",
-        f"키 {method_id}는 자격증명 서명에 쓸 수 없습니다(assertionMethod가 아닙니다).",
+        f"키 {method_id}는 자격 증명 서명에 쓸 수 없습니다(assertionMethod가 아닙니다).",
     )
 
 

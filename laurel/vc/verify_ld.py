@@ -69,7 +69,7 @@ def check_structure(credential: Mapping[str, Any]) -> Check:
             "structure",
             "fail",
             f"The credential is malformed: {shown}",
-            f"자격증명의 구조가 올바르지 않습니다: {shown}",
+            f"자격 증명의 구조가 올바르지 않습니다: {shown}",
             details,
         )
     kinds = [kind for kind in _as_list(credential.get("type")) if kind != "VerifiableCredential"]
@@ -106,7 +106,7 @@ def check_jsonld(
             "jsonld",
             "fail",
             f"The credential is not valid JSON-LD: {shown}",
-            f"자격증명이 올바른 JSON-LD가 아닙니다: {shown}",
+            f"자격 증명이 올바른 JSON-LD가 아닙니다: {shown}",
             {"problems": problems},
         )
     if dependent:

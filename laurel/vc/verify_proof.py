@@ -92,7 +92,7 @@ def check_data_integrity(
         return ProofOutcome(
             "fail",
             f"The credential is not signed: {proof}.",
-            f"자격증명에 서명이 없습니다: {proof}.",
+            f"자격 증명에 서명이 없습니다: {proof}.",
             reason=proof,
         )
     suite = _suite_of(proof)

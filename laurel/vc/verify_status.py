@@ -59,7 +59,7 @@ def check_status(
         return StatusOutcome(
             "skipped",
             "The credential has no status entry, so it cannot be revoked.",
-            "자격증명에 상태 항목이 없어 폐기 여부를 확인하지 않습니다.",
+            "자격 증명에 상태 항목이 없어 철회 여부를 확인하지 않습니다.",
         )
     outcomes = [_check_entry(entry, credential, documents, now, extra_contexts) for entry in entries]
     for wanted in ("fail", "warning"):
@@ -143,7 +143,7 @@ def _check_list(
     if list_issuer != issuer or signed_by_other:
         return _fail(
             f"The status list {url} was issued by {list_issuer}, not by the credential's issuer.",
-            f"상태 목록 {url}의 발급자({list_issuer})가 자격증명의 발급자와 다릅니다.",
+            f"상태 목록 {url}의 발급자({list_issuer})가 자격 증명의 발급자와 다릅니다.",
             url=url,
         )
     try:
@@ -184,16 +184,16 @@ def _read_bit(entry: dict[str, Any], list_credential: dict[str, Any], url: str) 
         return StatusOutcome(
             "pass",
             f"The credential is not {'suspended' if purpose == 'suspension' else 'revoked'}.",
-            f"자격증명이 {'정지' if purpose == 'suspension' else '폐기'}되지 않았습니다.",
+            f"자격 증명이 {'일시 정지' if purpose == 'suspension' else '철회'}되지 않았습니다.",
             details,
         )
     reason = _reason(list_credential, entry.get("statusListIndex"))
     details["reason"] = reason
-    word_en, word_ko = ("suspended", "정지") if purpose == "suspension" else ("revoked", "폐기")
+    word_en, word_ko = ("suspended", "일시 정지") if purpose == "suspension" else ("revoked", "철회")
     suffix = f": {reason}" if reason else "."
     return StatusOutcome(
         "fail",
         f"The credential has been {word_en}{suffix}",
-        f"자격증명이 {word_ko}되었습니다{': ' + reason if reason else '.'}",
+        f"자격 증명이 {word_ko}되었습니다{': ' + reason if reason else '.'}",
         {**details, "status": word_en},
     )

@@ -83,26 +83,26 @@ def check_validity(
         return ValidityOutcome(
             "fail",
             f"The credential is not valid yet: it becomes valid on {_stamp(start)}.",
-            f"아직 유효하지 않은 자격증명입니다. {_stamp(start)}부터 유효합니다.",
+            f"아직 유효하지 않은 자격 증명입니다. {_stamp(start)}부터 유효합니다.",
             details,
         )
     if end is not None and now >= end:
         return ValidityOutcome(
             "fail",
             f"The credential expired on {_stamp(end)}.",
-            f"자격증명이 {_stamp(end)}에 만료되었습니다.",
+            f"자격 증명이 {_stamp(end)}에 만료되었습니다.",
             details,
         )
     if end is None:
         return ValidityOutcome(
             "pass",
             "The credential is valid and does not expire.",
-            "유효한 자격증명이며 만료일이 없습니다.",
+            "유효한 자격 증명이며 만료일이 없습니다.",
             details,
         )
     return ValidityOutcome(
         "pass",
         f"The credential is valid until {_stamp(end)}.",
-        f"자격증명은 {_stamp(end)}까지 유효합니다.",
+        f"자격 증명은 {_stamp(end)}까지 유효합니다.",
         details,
     )

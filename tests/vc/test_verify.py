@@ -264,7 +264,7 @@ def test_it_reports_a_revoked_credential_with_its_public_reason() -> None:
     report = verify(signed, now=NOW, fetcher=fetcher(documents))
     message = failed(report, "status")
     assert "revoked" in message and "Issued to the wrong learner" in message
-    assert "폐기" in report.check("status").message_ko  # type: ignore[union-attr]
+    assert "철회" in report.check("status").message_ko  # type: ignore[union-attr]
     assert report.check("status").details["reason"] == "Issued to the wrong learner"  # type: ignore[union-attr]
 
 

@@ -97,7 +97,7 @@ def test_lang_ko_prints_korean_messages(tmp_path: Path, capsys: pytest.CaptureFi
         == 1
     )
     out = capsys.readouterr().out
-    assert "자격증명이 정지되었습니다." in out
+    assert "자격 증명이 일시 정지되었습니다." in out
     assert out.splitlines()[-1] == "INVALID"
 
 
