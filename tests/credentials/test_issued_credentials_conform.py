@@ -12,7 +12,7 @@ from laurel.vc.verify import verify
 from tests.awards.helpers import make_achievement
 from tests.credentials.helpers import CredentialsTestCase
 from tests.vc.conftest import SHARED
-from tests.vc.test_schema import official_validator
+from tests.vc.official_schemas import official_validator
 
 
 class IssuedCredentialsConformTests(CredentialsTestCase):

@@ -14,7 +14,7 @@ from laurel.vc import ob3
 from laurel.vc.identity import matches
 from laurel.vc.schema import check_achievement, check_credential, check_profile
 from laurel.vc.status_list import status_list_entry
-from tests.vc.test_schema import official_validator
+from tests.vc.official_schemas import official_validator
 
 ISSUER = ob3.IssuerProfile(id="https://badges.example.org/issuers/hanbit", name="Hanbit Academy")
 VALID_FROM = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
