@@ -5,44 +5,56 @@ and only then writes RDF; expansion is most of the cost of signing. Here the con
 document (a tuple of URLs Laurel ships) is processed once into active contexts, and every
 context switch a credential can make (a property-scoped context, a type-scoped context, the
 revert to the previous context that ``@propagate: false`` asks for) is processed once too and
-remembered on the context it starts from. A credential is then walked once and its quads
-written directly, in the same RDF that pyld's ``toRDF`` produces (blank node labels aside).
+remembered on the context it starts from. What each term of a context means for the walk (its
+IRI, container, coercion, the context of its values) is worked out once, as a plan. A
+credential is then walked once and its quads written directly as N-Quads terms, the same RDF
+that pyld's ``toRDF`` produces (blank node labels aside), and canonicalized by
+:mod:`laurel.vc.rdfc`.
 
-Context processing, IRI expansion and the literal forms (XSD canonical numbers, JSON literals)
+Context processing, IRI expansion of anything unusual and the literal forms of numbers and JSON
 are pyld's own functions, so the compiled path cannot disagree with the generic one about
 them. Only the walk is new, and it accepts only the shapes it knows; anything else raises
 :class:`NotCompilable` and the caller takes the generic path. A document that safe mode would
 reject is handed to the generic path too, so the error raised is exactly its SafeModeError.
 
-Nothing here is keyed on document content: caches hold contexts, keyed by context URLs and by
-the terms those contexts define.
+Nothing here is keyed on document content: caches hold contexts, keyed by context URLs, and
+plans, keyed by the terms those contexts define.
 """
 
 import math
+import re
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from pyld import jsonld as pyld  # type: ignore[import-untyped]
-from pyld.canon import URDNA2015  # type: ignore[import-untyped]
-from pyld.nquads import serialize_nquads  # type: ignore[import-untyped]
+from pyld.nquads import escape  # type: ignore[import-untyped]
 
-from laurel.vc import jsonld
+from laurel.vc import jsonld, rdfc
+from laurel.vc.rdfc import Quad
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-# Containers the walk handles: plain values and sets (the same in RDF), and a graph per value.
-_PLAIN_CONTAINERS: tuple[frozenset[str], ...] = (frozenset(), frozenset({"@set"}))
-_GRAPH_CONTAINERS = (frozenset({"@graph"}), frozenset({"@graph", "@set"}))
-_LIST_CONTAINER = frozenset({"@list"})
-RDF_FIRST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"
-RDF_REST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"
-RDF_NIL = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+RDF_FIRST = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#first>"
+RDF_REST = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#rest>"
+RDF_NIL = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#nil>"
 
-Term = dict[str, str]  # an RDF term in pyld's dataset form: {"type": ..., "value": ...}
-Quad = dict[str, Term]
+# What a key of a node object is, under the active context.
+_PROPERTY, _ID, _TYPE, _CONTEXT, _UNSAFE = range(5)
+# Containers the walk handles: plain values and sets (the same in RDF), a graph per value, lists.
+_PLAIN, _GRAPH, _LIST, _OTHER = range(4)
+_CONTAINERS = {
+    frozenset(): _PLAIN,
+    frozenset({"@set"}): _PLAIN,
+    frozenset({"@graph"}): _GRAPH,
+    frozenset({"@graph", "@set"}): _GRAPH,
+    frozenset({"@list"}): _LIST,
+}
+# How a string value of a term becomes an RDF term (JSON-LD 1.1 API 5.3.2, value expansion).
+_STRING, _ID_VALUE, _VOCAB_VALUE, _TYPED, _REFUSED = range(5)
 
 
 class NotCompilable(jsonld.JsonLdError):
@@ -60,68 +72,174 @@ _OPTIONS: dict[str, Any] = {
     "isFrame": False,
     "keepFreeFloatingNodes": False,
 }
+_BASE = _OPTIONS["base"]
 _LOCK = threading.Lock()
 
 
-@dataclass(frozen=True)
-class _TermInfo:
-    """What the walk needs about one term of an active context."""
+# The characters pyld's N-Quads serializer escapes; most strings have none and are used as they are.
+_SPECIAL = re.compile(r'[\\\t\n\r"]').search
 
-    iri: str
-    container: frozenset[str]
-    is_json: bool
-    # The active context for the term's values (its property-scoped context applied).
-    values: "_Context"
+
+def _quote(value: str) -> str:
+    return '"' + (value if _SPECIAL(value) is None else escape(value)) + '"'
+
+
+def _literal(value: str, datatype: str) -> str:
+    """A literal term as pyld's N-Quads serializer writes it."""
+    text = _quote(value)
+    if datatype == XSD_STRING or datatype == RDF_LANGSTRING:
+        return text
+    return text + "^^<" + datatype + ">"
+
+
+def _iri_term(value: Any) -> str:
+    if not isinstance(value, str) or not jsonld.is_absolute_iri(value):
+        raise _Unsafe  # a relative IRI, or a term that is not defined
+    if value[0] == "_" or value[0] == "@":
+        raise NotCompilable(f"{value!r}: blank node identifiers and keywords are left to pyld")
+    return "<" + value + ">"
+
+
+class _Plan:
+    """What the walk does with one key of a node object under one active context."""
+
+    __slots__ = (
+        "container",
+        "datatype",
+        "iri",
+        "is_json",
+        "kind",
+        "mode",
+        "plain_string",
+        "predicate",
+        "reason",
+        "values",
+    )
+
+    def __init__(self, kind: int, iri: Any = None) -> None:
+        self.kind = kind
+        self.iri = iri
+        self.predicate = ""
+        self.container = _PLAIN
+        self.is_json = False
+        self.values: _Context | None = None
+        self.mode = _REFUSED
+        self.datatype: str | None = None
+        self.reason = ""
+        # A string value becomes a plain literal: the walk's most common case, taken inline.
+        self.plain_string = False
 
 
 class _Context:
-    """A pyld active context with the transitions from it remembered.
+    """A pyld active context, the transitions from it and the plans of its terms, each made once.
 
-    Each transition is computed once by pyld; memo keys are term names the context defines, so
-    the memo cannot grow with the documents walked.
+    Memo keys are term names the context defines, so no memo can grow with the documents walked.
     """
 
     def __init__(self, raw: dict[str, Any]) -> None:
         self.raw = raw
+        mappings: dict[str, Any] = raw["mappings"]
+        self.mappings = mappings
         self.has_previous = "previousContext" in raw
+        self.type_keys = {"@type"} | {t for t, m in mappings.items() if m and m.get("@id") == "@type"}
+        self.id_keys = {"@id"} | {t for t, m in mappings.items() if m and m.get("@id") == "@id"}
+        # Compact IRIs whose prefix is one of these expand through the context, not as written.
+        self.prefixes = {t for t, m in mappings.items() if m and m.get("_prefix")}
         self._iris: dict[str, Any] = {}
-        self._terms: dict[str, _TermInfo] = {}
+        self._plans: dict[str, _Plan] = {}
         self._children: dict[tuple[str, bool], _Context] = {}
         self._typed: dict[tuple[str, ...], _Context] = {}
+        self._type_terms: dict[str, str] = {}
+        self._scoped_contexts: dict[tuple[str, ...], _Context] = {}
         self._previous: _Context | None = None
 
-    def _defines(self, term: str) -> bool:
-        return term in self.raw["mappings"]
-
-    def iri(self, key: str, *, vocab: bool = True) -> Any:
-        if not vocab:
-            return _PROCESSOR._expand_iri(self.raw, key, vocab=False, base=_OPTIONS["base"])
-        if key in self._iris:
-            return self._iris[key]
-        expanded = _PROCESSOR._expand_iri(self.raw, key, vocab=True, base=_OPTIONS["base"])
-        if self._defines(key) or key.startswith("@"):
+    def iri(self, key: str) -> Any:
+        """``key`` expanded as a vocabulary term (a property or a type)."""
+        found = self._iris.get(key)
+        if found is not None:
+            return found
+        expanded = _PROCESSOR._expand_iri(self.raw, key, vocab=True, base=_BASE)
+        if key in self.mappings or key.startswith("@"):
             self._iris[key] = expanded
         return expanded
+
+    def type_term(self, name: str) -> str:
+        found = self._type_terms.get(name)
+        if found is None:
+            found = _iri_term(self.iri(name))
+            if name in self.mappings:
+                self._type_terms[name] = found
+        return found
+
+    def id_term(self, value: str) -> str:
+        """A node identifier or an ``@id``-coerced string as an IRI term (document-relative expansion)."""
+        colon = value.find(":")
+        # The common case, an absolute IRI whose scheme is no prefix of the context, is itself.
+        if colon > 0 and value[0] != "@":
+            if value.startswith("//", colon + 1) or value[:colon] not in self.prefixes:
+                if value[:colon] != "_":
+                    return _iri_term(value)
+        return _iri_term(_PROCESSOR._expand_iri(self.raw, value, vocab=False, base=_BASE))
 
     def value(self, term: str, name: str) -> Any:
         return pyld.JsonLdProcessor.get_context_value(self.raw, term, name)
 
-    def term(self, key: str, iri: str) -> _TermInfo:
-        info = self._terms.get(key)
-        if info is None:
-            info = self._term(key, iri)
-            if self._defines(key):
-                self._terms[key] = info
-        return info
+    def plan(self, key: Any) -> _Plan:
+        found = self._plans.get(key)
+        if found is None:
+            if not isinstance(key, str):
+                raise NotCompilable("a non-string key")
+            found = self._plan(key)
+            if key in self.mappings:
+                self._plans[key] = found
+        return found
 
-    def _term(self, key: str, iri: str) -> _TermInfo:
+    def _plan(self, key: str) -> _Plan:
+        if key == "@context":
+            return _Plan(_CONTEXT)
+        iri = self.iri(key)
+        if iri == "@id":
+            return _Plan(_ID)
+        if iri == "@type":
+            return _Plan(_TYPE)
+        if not isinstance(iri, str) or not jsonld.is_absolute_iri(iri) or iri.startswith("_:"):
+            # An undefined term, a blank node predicate or another keyword: safe mode decides.
+            return _Plan(_UNSAFE)
+        plan = _Plan(_PROPERTY, iri)
+        plan.predicate = "<" + iri + ">"
         scoped = self.value(key, "@context")
-        values = self
-        if scoped is not None:
-            values = self._process(scoped, propagate=True, override_protected=True)
+        values = self if scoped is None else self._process(scoped, propagate=True, override_protected=True)
+        plan.values = values
         declared = self.value(key, "@container")
-        container = frozenset(pyld.JsonLdProcessor.arrayify(declared) if declared is not None else ())
-        return _TermInfo(iri, container, self.value(key, "@type") == "@json", values)
+        plan.container = _CONTAINERS.get(
+            frozenset(pyld.JsonLdProcessor.arrayify(declared) if declared is not None else ()), _OTHER
+        )
+        plan.is_json = self.value(key, "@type") == "@json"
+        if plan.is_json and declared is not None:
+            plan.container = _OTHER  # a JSON literal in any container, even @set, is left to pyld
+        self._plan_scalars(plan, values, key, iri)
+        plan.plain_string = plan.mode == _STRING and plan.container == _PLAIN and not plan.is_json
+        return plan
+
+    @staticmethod
+    def _plan_scalars(plan: _Plan, values: "_Context", key: str, iri: str) -> None:
+        if values.iri(key) != iri:
+            plan.reason = f"{key}: its property-scoped context redefines it"
+            return
+        coercion = values.value(key, "@type")
+        plan.datatype = coercion if coercion not in (None, "@id", "@vocab", "@none") else None
+        if coercion == "@id":
+            plan.mode = _ID_VALUE
+        elif coercion == "@vocab":
+            plan.mode = _VOCAB_VALUE
+        elif plan.datatype == "@json":
+            plan.reason = f"{key}: @json coercion from a property-scoped context"
+        elif plan.datatype is not None:
+            plan.mode = _TYPED
+        elif values.value(key, "@language") is not None or values.value(key, "@direction") is not None:
+            plan.reason = f"{key}: default language or direction"
+        else:
+            plan.mode = _STRING
 
     def _process(self, local: Any, **flags: bool) -> "_Context":
         with _LOCK:
@@ -143,16 +261,26 @@ class _Context:
         scoped = self.value(key, "@context")
         if scoped is not None:
             active = active._process(scoped, override_protected=True)
-        if self._defines(key):
+        if key in self.mappings:
             self._children[(key, revert)] = active
         return active
 
     def typed(self, types: list[str]) -> "_Context":
         """The context after the type-scoped contexts of ``types`` (applied in sorted order)."""
+        key = tuple(types)
+        found = self._typed.get(key)
+        if found is not None:
+            return found
+        found = self._typed_uncached(types)
+        if all(name in self.mappings for name in types):
+            self._typed[key] = found
+        return found
+
+    def _typed_uncached(self, types: list[str]) -> "_Context":
         scoped = tuple(sorted(t for t in set(types) if self._scoped(t)))
         if not scoped:
             return self
-        cached = self._typed.get(scoped)
+        cached = self._scoped_contexts.get(scoped)
         if cached is None:
             with _LOCK:
                 raw = self.raw
@@ -160,11 +288,11 @@ class _Context:
                     raw = _PROCESSOR._process_context(
                         raw, self.value(name, "@context"), _OPTIONS, propagate=False
                     )
-            cached = self._typed[scoped] = _Context(raw)
+            cached = self._scoped_contexts[scoped] = _Context(raw)
         return cached
 
     def _scoped(self, name: str) -> bool:
-        local = self.value(name, "@context") if self._defines(name) else None
+        local = self.value(name, "@context") if name in self.mappings else None
         return local is not None and local is not False
 
 
@@ -194,180 +322,195 @@ def _context_urls(document: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 class _Walk:
-    """One document's walk: issues blank nodes and collects quads by graph."""
+    """One document's walk: issues blank nodes and collects quads."""
 
     def __init__(self) -> None:
-        self.graphs: dict[str, list[Quad]] = {"@default": []}
-        self._seen: set[tuple[Any, ...]] = set()
+        self.quads: list[Quad] = []
         # pyld merges values it finds equal (in Python, 1 == 1.0 == True); such cases are left to it.
         self._native: dict[tuple[Any, ...], type] = {}
         self._blank = 0
 
-    def blank(self) -> Term:
+    def blank(self) -> str:
         self._blank += 1
-        return {"type": "blank node", "value": f"_:b{self._blank - 1}"}
+        return f"_:b{self._blank - 1}"
 
-    def add(self, graph: str, subject: Term, predicate: str, obj: Term) -> None:
-        key = (graph, subject["value"], predicate, obj["type"], obj["value"], obj.get("datatype"))
-        if key in self._seen:
-            return
-        self._seen.add(key)
-        quad = {"subject": subject, "predicate": {"type": "IRI", "value": predicate}, "object": obj}
-        self.graphs.setdefault(graph, []).append(quad)
-
-    def note_native(self, graph: str, subject: Term, predicate: str, value: Any, datatype: Any) -> None:
-        key = (graph, subject["value"], predicate, datatype, value)
+    def note_native(self, graph: str, subject: str, predicate: str, value: Any, datatype: Any) -> None:
+        key = (graph, subject, predicate, datatype, value)
         seen = self._native.setdefault(key, type(value))
         if seen is not type(value):
             raise NotCompilable("values that JSON-LD merges as equal (1, 1.0, true) on one property")
 
     def root(self, context: _Context, document: Mapping[str, Any]) -> None:
-        if not any(key != "@context" and context.iri(key) != "@id" for key in document):
+        if not any(context.plan(key).kind not in (_CONTEXT, _ID) for key in document):
             raise _Unsafe  # a free-floating node, which expansion drops
-        self.node(context, document, "@default", root=True)
+        self.node(context, document, "", root=True)
 
-    def child(self, values: _Context, key: str, element: Mapping[str, Any], graph: str) -> Term:
+    def child(self, values: _Context, key: str, element: Mapping[str, Any], graph: str) -> str:
         revert = True
         if values.has_previous and len(element) == 1:
             (only,) = element
-            revert = values.iri(only) != "@id"
+            revert = values.plan(only).kind != _ID
         return self.node(values.node(key, revert), element, graph)
 
-    def node(self, context: _Context, element: Mapping[str, Any], graph: str, *, root: bool = False) -> Term:
-        if ("@context" in element and not root) or not all(isinstance(k, str) for k in element):
-            raise NotCompilable("embedded @context or a non-string key")
-        type_keys = [key for key in element if key != "@context" and context.iri(key) == "@type"]
-        if len(type_keys) > 1:
-            raise NotCompilable("more than one key expands to @type")
-        types = _types(element[type_keys[0]]) if type_keys else []
-        active = context.typed(types)
+    def node(self, context: _Context, element: Mapping[str, Any], graph: str, *, root: bool = False) -> str:
+        if "@context" in element and not root:
+            raise NotCompilable("an embedded @context")
+        type_keys = [key for key in context.type_keys if key in element]
+        if type_keys:
+            if len(type_keys) > 1:
+                raise NotCompilable("more than one key expands to @type")
+            type_key = type_keys[0]
+            value = element[type_key]
+            types = value if isinstance(value, list) else [value]
+            if not all(isinstance(name, str) for name in types):
+                raise NotCompilable("@type values must be strings")
+            active = context.typed(types)
+        else:
+            type_key, types, active = None, [], context
         subject = self._subject(active, element)
+        quads = self.quads
+        append = quads.append
+        type_term = context.type_term
         for name in types:
-            self.add(graph, subject, RDF_TYPE, _iri(context.iri(name)))
+            append((subject, RDF_TYPE, type_term(name), graph))
+        plans = active._plans
         for key, value in element.items():
-            if key == "@context" or key in type_keys:
-                continue
-            iri = active.iri(key)
-            if iri == "@id":
-                continue
-            self.property(active, graph, subject, key, iri, value)
+            plan = plans.get(key) or active.plan(key)
+            kind = plan.kind
+            if kind == _PROPERTY:
+                if plan.plain_string and type(value) is str:
+                    append((subject, plan.predicate, _quote(value), graph))
+                else:
+                    self.property(plan, graph, subject, key, value)
+            elif kind == _UNSAFE:
+                raise _Unsafe
+            elif kind == _TYPE and key != type_key:
+                raise NotCompilable("a key that expands to @type only under a type-scoped context")
+            elif kind == _CONTEXT and not root:
+                raise NotCompilable("an embedded @context")
         return subject
 
-    def _subject(self, active: _Context, element: Mapping[str, Any]) -> Term:
-        id_keys = [key for key in element if key != "@context" and active.iri(key) == "@id"]
+    def _subject(self, active: _Context, element: Mapping[str, Any]) -> str:
+        id_keys = [key for key in active.id_keys if key in element]
         if not id_keys:
             return self.blank()
-        if len(id_keys) > 1 or not isinstance(element[id_keys[0]], str):
+        value = element[id_keys[0]]
+        if len(id_keys) > 1 or not isinstance(value, str):
             raise NotCompilable("@id must be one string")
-        return _iri(active.iri(element[id_keys[0]], vocab=False))
+        return active.id_term(value)
 
-    def property(self, active: _Context, graph: str, subject: Term, key: str, iri: Any, value: Any) -> None:
-        if not isinstance(iri, str) or not jsonld.is_absolute_iri(iri) or iri.startswith("_:"):
-            raise _Unsafe  # an undefined term, or a blank node predicate
-        if iri.startswith("@"):
-            raise NotCompilable(f"keyword {iri} is not handled by the compiled path")
+    def property(self, plan: _Plan, graph: str, subject: str, key: str, value: Any) -> None:
         if value is None:
             raise _Unsafe
-        term = active.term(key, iri)
-        if term.is_json:
-            if term.container:
+        predicate = plan.predicate
+        quads = self.quads
+        if plan.is_json:
+            if plan.container != _PLAIN:
                 raise NotCompilable(f"{key}: a JSON literal in a container")
-            self.add(graph, subject, iri, _json_literal(value))
+            quads.append((subject, predicate, _json_literal(value), graph))
             return
-        if term.container == _LIST_CONTAINER:
-            self.add(graph, subject, iri, self.rdf_list(term, graph, key, value))
+        container = plan.container
+        if container == _LIST:
+            quads.append((subject, predicate, self.rdf_list(plan, graph, key, value), graph))
             return
-        in_graphs = term.container in _GRAPH_CONTAINERS
-        if not in_graphs and term.container not in _PLAIN_CONTAINERS:
-            raise NotCompilable(f"{key}: container {sorted(term.container)} is not handled")
-        for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, Mapping):
-                if in_graphs:
+        if container == _OTHER:
+            raise NotCompilable(f"{key}: its container is not handled")
+        values = plan.values
+        assert values is not None
+        for item in value if isinstance(value, list) else (value,):
+            if isinstance(item, str):
+                quads.append((subject, predicate, self.string(plan, values, key, item), graph))
+            elif isinstance(item, Mapping):
+                if container == _GRAPH:
                     name = self.blank()
-                    self.child(term.values, key, item, name["value"])
-                    self.add(graph, subject, iri, name)
+                    self.child(values, key, item, name)
+                    quads.append((subject, predicate, name, graph))
                 else:
-                    self.add(graph, subject, iri, self.child(term.values, key, item, graph))
-            elif in_graphs:
+                    quads.append((subject, predicate, self.child(values, key, item, graph), graph))
+            elif container == _GRAPH:
                 raise NotCompilable(f"{key}: a value that is not a node object in a graph container")
             else:
-                self.add(graph, subject, iri, self.scalar(term.values, graph, subject, key, iri, item))
+                quads.append((subject, predicate, self.scalar(plan, graph, subject, key, item), graph))
 
-    def rdf_list(self, term: _TermInfo, graph: str, key: str, value: Any) -> Term:
+    def rdf_list(self, plan: _Plan, graph: str, key: str, value: Any) -> str:
         """An RDF collection for an ``@list`` container, built as pyld's ``_list_to_rdf`` does."""
         items = value if isinstance(value, list) else [value]
         if not items:
-            return {"type": "IRI", "value": RDF_NIL}
+            return RDF_NIL
+        values = plan.values
+        assert values is not None
         head = node = self.blank()
+        last = len(items) - 1
         for position, item in enumerate(items):
-            if isinstance(item, Mapping):
-                member = self.child(term.values, key, item, graph)
+            if isinstance(item, str):
+                member = self.string(plan, values, key, item)
+            elif isinstance(item, Mapping):
+                member = self.child(values, key, item, graph)
             else:
                 # Members are never merged as equal values, so the native-type guard is not needed.
-                member = self.scalar(term.values, graph, None, key, term.iri, item)
-            self.add(graph, node, RDF_FIRST, member)
-            after = self.blank() if position < len(items) - 1 else {"type": "IRI", "value": RDF_NIL}
-            self.add(graph, node, RDF_REST, after)
+                member = self.scalar(plan, graph, None, key, item)
+            self.quads.append((node, RDF_FIRST, member, graph))
+            after = self.blank() if position < last else RDF_NIL
+            self.quads.append((node, RDF_REST, after, graph))
             node = after
         return head
 
-    def scalar(
-        self, values: _Context, graph: str, subject: Term | None, key: str, iri: str, item: Any
-    ) -> Term:
-        """Value expansion (JSON-LD 1.1 API 5.3.2) and RDF conversion of one scalar."""
+    @staticmethod
+    def string(plan: _Plan, values: _Context, key: str, item: str) -> str:
+        """Value expansion (JSON-LD 1.1 API 5.3.2) and RDF conversion of one string."""
+        mode = plan.mode
+        if mode == _STRING:
+            return _quote(item)
+        if mode == _ID_VALUE:
+            return values.id_term(item)
+        if mode == _TYPED:
+            datatype = plan.datatype
+            assert datatype is not None
+            if datatype != XSD_DOUBLE:
+                return _literal(item, datatype)
+            return _pyld_literal(item, datatype)
+        if mode == _VOCAB_VALUE:
+            return _iri_term(values.iri(item))
+        raise NotCompilable(plan.reason)
+
+    def scalar(self, plan: _Plan, graph: str, subject: str | None, key: str, item: Any) -> str:
+        """RDF conversion of a number or a boolean."""
         if item is None:
             raise _Unsafe
         if isinstance(item, list):
             raise NotCompilable(f"{key}: nested arrays")
-        if not isinstance(item, str | int | float):
+        if not isinstance(item, int | float):
             raise NotCompilable(f"{key}: {type(item).__name__} is not a JSON value")
-        if values.iri(key) != iri:
-            raise NotCompilable(f"{key}: its property-scoped context redefines it")
-        coercion = values.value(key, "@type")
-        if isinstance(item, str) and coercion in ("@id", "@vocab"):
-            return _iri(values.iri(item, vocab=coercion == "@vocab"))
-        datatype = coercion if coercion not in (None, "@id", "@vocab", "@none") else None
-        if datatype is None and isinstance(item, str):
-            if values.value(key, "@language") is not None or values.value(key, "@direction") is not None:
-                raise NotCompilable(f"{key}: default language or direction")
-            return {"type": "literal", "value": item, "datatype": XSD_STRING}
-        if datatype == "@json":
-            raise NotCompilable(f"{key}: @json coercion from a property-scoped context")
-        return self.literal(graph, subject, iri, item, datatype)
-
-    def literal(self, graph: str, subject: Term | None, iri: str, item: Any, datatype: str | None) -> Term:
-        if isinstance(item, str) and datatype != XSD_DOUBLE:
-            return {"type": "literal", "value": item, "datatype": datatype or XSD_STRING}
+        if plan.mode == _REFUSED:
+            raise NotCompilable(plan.reason)
+        datatype = plan.datatype
         if isinstance(item, float) and not math.isfinite(item):
             raise NotCompilable("a number that is not finite")
-        if not isinstance(item, str) and subject is not None:
-            self.note_native(graph, subject, iri, item, datatype)
-        value = {"@value": item} if datatype is None else {"@value": item, "@type": datatype}
-        obj: Term = _PROCESSOR._object_to_rdf(value, None, [], _OPTIONS)
-        return obj
+        if subject is not None:
+            self.note_native(graph, subject, plan.predicate, item, datatype)
+        if item is True or item is False:
+            return _literal("true" if item else "false", datatype or XSD_BOOLEAN)
+        return _pyld_literal(item, datatype)
 
 
-def _types(value: Any) -> list[str]:
-    types = value if isinstance(value, list) else [value]
-    if not all(isinstance(name, str) for name in types):
-        raise NotCompilable("@type values must be strings")
-    return types
+def _pyld_literal(value: Any, datatype: str | None) -> str:
+    """A number, or a string coerced to xsd:double, in pyld's canonical lexical form."""
+    item = {"@value": value} if datatype is None else {"@value": value, "@type": datatype}
+    obj = _PROCESSOR._object_to_rdf(item, None, [], _OPTIONS)
+    return _literal(obj["value"], obj["datatype"])
 
 
-def _iri(value: Any) -> Term:
-    if not isinstance(value, str) or not jsonld.is_absolute_iri(value):
-        raise _Unsafe  # a relative IRI, or a term that is not defined
-    if value.startswith("_:") or value.startswith("@"):
-        raise NotCompilable(f"{value!r}: blank node identifiers and keywords are left to pyld")
-    return {"type": "IRI", "value": value}
+def _json_literal(value: Any) -> str:
+    obj = _PROCESSOR._object_to_rdf({"@value": value, "@type": "@json"}, None, [], _OPTIONS)
+    return _literal(obj["value"], obj["datatype"])
 
 
-def _json_literal(value: Any) -> Term:
-    obj: Term = _PROCESSOR._object_to_rdf({"@value": value, "@type": "@json"}, None, [], _OPTIONS)
-    return obj
+def to_quads(document: Mapping[str, Any]) -> list[Quad]:
+    """The document's distinct quads as N-Quads terms (blank node labels are the walk's own).
 
-
-def _dataset(document: Mapping[str, Any]) -> dict[str, list[Quad]]:
+    Raises :class:`NotCompilable` for documents the compiled path does not handle and
+    :class:`laurel.vc.jsonld.SafeModeError` for documents safe mode rejects.
+    """
     if not isinstance(document, Mapping):
         raise NotCompilable("the compiled path takes one JSON object")
     context = compiled_context(_context_urls(document))
@@ -380,18 +523,18 @@ def _dataset(document: Mapping[str, Any]) -> dict[str, list[Quad]]:
         raise NotCompilable("the compiled path refused what the generic path accepts") from None
     except RecursionError as error:
         raise NotCompilable("the document is nested too deeply") from error
-    return walk.graphs
-
-
-def to_dataset(document: Mapping[str, Any]) -> dict[str, list[Quad]]:
-    """The document's RDF dataset in pyld's form (``@default`` and blank-node named graphs)."""
-    return _dataset(document)
+    # A statement made twice is one statement, as in pyld's node map.
+    return list(dict.fromkeys(walk.quads))
 
 
 def to_nquads(document: Mapping[str, Any]) -> str:
     """The document's N-Quads (not canonical: blank node labels are the walk's own)."""
-    text: str = serialize_nquads(_dataset(document))
-    return text
+    return rdfc.nquads(to_quads(document))
+
+
+def to_dataset(document: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The document's RDF dataset in pyld's form (``@default`` and blank-node named graphs)."""
+    return rdfc.pyld_dataset(to_quads(document))
 
 
 def canonize_compiled(document: Mapping[str, Any]) -> str:
@@ -400,8 +543,4 @@ def canonize_compiled(document: Mapping[str, Any]) -> str:
     Raises :class:`NotCompilable` for documents the compiled path does not handle and
     :class:`laurel.vc.jsonld.SafeModeError` for documents safe mode rejects.
     """
-    dataset = _dataset(document)
-    # Canonicalization is pyld's: cheap next to expansion. A faster path would compute the
-    # first-degree hashes here and keep pyld's N-degree algorithm for ties only.
-    canonical: str = URDNA2015().main(dataset, {"format": "application/n-quads"})
-    return canonical
+    return rdfc.canonize(to_quads(document))

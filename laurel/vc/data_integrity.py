@@ -91,6 +91,18 @@ class MismatchedProofPurposeError(ProofVerificationError):
     code = "MISMATCHED_PROOF_PURPOSE_ERROR"
 
 
+def _copy_json(value: Any) -> Any:
+    """A deep copy of a JSON value: what ``copy.deepcopy`` gives, at a fraction of its cost."""
+    kind = type(value)
+    if kind is dict:
+        return {name: _copy_json(item) for name, item in value.items()}
+    if kind is list:
+        return [_copy_json(item) for item in value]
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    return copy.deepcopy(value)
+
+
 def _as_list(context: Any) -> list[Any]:
     """``@context`` may be a single value or an ordered list of values."""
     return list(context) if isinstance(context, list) else [context]
@@ -118,7 +130,7 @@ def proof_config_jcs(
         "proofPurpose": proof_purpose,
     }
     if "@context" in document:
-        config["@context"] = copy.deepcopy(document["@context"])
+        config["@context"] = _copy_json(document["@context"])
     return config
 
 
@@ -155,7 +167,7 @@ def sign_jcs(
         signature = key.sign(hash_jcs(config, document))
     except DataIntegrityError as error:
         raise ProofGenerationError(str(error)) from error
-    signed = copy.deepcopy(dict(document))
+    signed = _copy_json(dict(document))
     signed["proof"] = {**config, "proofValue": multibase.encode(signature)}
     return signed
 
@@ -294,7 +306,7 @@ def _sign_rdfc(
         document, verification_method=verification_method, created=created, proof_purpose=proof_purpose
     )
     data = hash_rdfc(config, document, extra_contexts=extra_contexts)
-    signed = copy.deepcopy(dict(document))
+    signed = _copy_json(dict(document))
     # As in the specification's example, the proof itself does not repeat the document's @context.
     proof = {name: value for name, value in config.items() if name != "@context"}
     signed["proof"] = {**proof, "proofValue": multibase.encode(key.sign(data))}
@@ -377,7 +389,7 @@ def _unsecured_with_proof_context(signed: Mapping[str, Any], options: Mapping[st
 
 def _with_context(options: Mapping[str, Any], document: Mapping[str, Any], suite: str) -> dict[str, Any]:
     config = dict(options)
-    config["@context"] = copy.deepcopy(document.get("@context", []))
+    config["@context"] = _copy_json(document.get("@context", []))
     if suite == ED25519_SIGNATURE_2020 and ED25519_2020_CONTEXT not in _as_list(config["@context"]):
         # The 2020 suite canonicalizes its proof with its own context added when the document lacks it.
         config["@context"] = [*_as_list(config["@context"]), ED25519_2020_CONTEXT]
@@ -440,4 +452,4 @@ def verify(
         verify_jcs(signed, public_key_resolver, expected_proof_purpose=expected_proof_purpose)
     else:
         _verify_rdfc(signed, proof, suite, public_key_resolver, expected_proof_purpose, extra_contexts)
-    return copy.deepcopy(dict(proof))
+    return _copy_json(dict(proof))

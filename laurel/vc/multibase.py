@@ -28,25 +28,39 @@ class MultibaseError(ValueError):
     """A multibase string, base58/base64url text or multicodec varint is malformed."""
 
 
+_BASE58_CHUNK_DIGITS = 10
+_BASE58_CHUNK = 58**_BASE58_CHUNK_DIGITS
+
+
 def encode_base58btc(data: bytes) -> str:
     """Encode bytes in base58btc; each leading zero byte becomes a leading ``1``."""
     zeros = len(data) - len(data.lstrip(b"\0"))
     number = int.from_bytes(data, "big")
     digits: list[str] = []
+    # Ten digits per division of the big number: small-integer divisions are far cheaper.
     while number:
-        number, remainder = divmod(number, 58)
-        digits.append(BASE58_ALPHABET[remainder])
-    return "1" * zeros + "".join(reversed(digits))
+        number, chunk = divmod(number, _BASE58_CHUNK)
+        for _ in range(_BASE58_CHUNK_DIGITS):
+            chunk, remainder = divmod(chunk, 58)
+            digits.append(BASE58_ALPHABET[remainder])
+    # The last chunk was padded with zero digits at the most significant end.
+    return "1" * zeros + "".join(reversed(digits)).lstrip("1")
 
 
 def decode_base58btc(text: str) -> bytes:
     """Decode base58btc text; raise :class:`MultibaseError` on any character outside the alphabet."""
     number = 0
-    for position, char in enumerate(text):
-        value = _BASE58_INDEX.get(char)
-        if value is None:
-            raise MultibaseError(f"invalid base58btc character {char!r} at position {position}")
-        number = number * 58 + value
+    index = _BASE58_INDEX
+    # Ten characters per multiplication of the big number, as in encoding.
+    for start in range(0, len(text), _BASE58_CHUNK_DIGITS):
+        piece = text[start : start + _BASE58_CHUNK_DIGITS]
+        chunk = 0
+        for position, char in enumerate(piece, start):
+            value = index.get(char)
+            if value is None:
+                raise MultibaseError(f"invalid base58btc character {char!r} at position {position}")
+            chunk = chunk * 58 + value
+        number = number * 58 ** len(piece) + chunk
     zeros = len(text) - len(text.lstrip("1"))
     body = number.to_bytes((number.bit_length() + 7) // 8, "big")
     return b"\0" * zeros + body
