@@ -26,7 +26,7 @@ Data Integrity specification uses.
 import copy
 import hashlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from laurel.vc import compiled, jcs, jsonld, multibase
@@ -306,10 +306,44 @@ def _sign_rdfc(
         document, verification_method=verification_method, created=created, proof_purpose=proof_purpose
     )
     data = hash_rdfc(config, document, extra_contexts=extra_contexts)
+    return _with_proof(document, config, key.sign(data))
+
+
+def _with_proof(document: Mapping[str, Any], config: Mapping[str, Any], signature: bytes) -> dict[str, Any]:
     signed = _copy_json(dict(document))
     # As in the specification's example, the proof itself does not repeat the document's @context.
     proof = {name: value for name, value in config.items() if name != "@context"}
-    signed["proof"] = {**proof, "proofValue": multibase.encode(key.sign(data))}
+    signed["proof"] = {**proof, "proofValue": multibase.encode(signature)}
+    return signed
+
+
+def sign_many(
+    documents: Sequence[Mapping[str, Any]],
+    key: KeyPair,
+    *,
+    verification_method: str,
+    created: str,
+) -> list[dict[str, Any]]:
+    """:func:`sign` each document with ``eddsa-rdfc-2022``, in order, the same proofs as one by one.
+
+    The proof configuration depends only on the options and the document's ``@context``, so
+    its canonical hash is computed once for all documents that share their ``@context``.
+    """
+    # (context, hash) pairs: a batch of one organization's credentials has one or two contexts.
+    config_hashes: list[tuple[Any, bytes]] = []
+    signed = []
+    for document in documents:
+        if not isinstance(document, Mapping) or "proof" in document or key.kind != "Ed25519":
+            signed.append(sign(document, key, verification_method=verification_method, created=created))
+            continue
+        config = proof_config_rdfc(document, verification_method=verification_method, created=created)
+        context = config["@context"]
+        config_hash = next((known for seen, known in config_hashes if seen == context), None)
+        if config_hash is None:
+            config_hash = hashlib.sha256(_canonize(config, None).encode("utf-8")).digest()
+            config_hashes.append((context, config_hash))
+        data = config_hash + hashlib.sha256(_canonize(document, None).encode("utf-8")).digest()
+        signed.append(_with_proof(document, config, key.sign(data)))
     return signed
 
 

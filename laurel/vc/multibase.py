@@ -30,21 +30,22 @@ class MultibaseError(ValueError):
 
 _BASE58_CHUNK_DIGITS = 10
 _BASE58_CHUNK = 58**_BASE58_CHUNK_DIGITS
+_BASE58_PAIRS = [high + low for high in BASE58_ALPHABET for low in BASE58_ALPHABET]
 
 
 def encode_base58btc(data: bytes) -> str:
     """Encode bytes in base58btc; each leading zero byte becomes a leading ``1``."""
     zeros = len(data) - len(data.lstrip(b"\0"))
     number = int.from_bytes(data, "big")
-    digits: list[str] = []
-    # Ten digits per division of the big number: small-integer divisions are far cheaper.
+    pairs: list[str] = []
+    # Ten digits per division of the big number, two per division of the small one.
     while number:
         number, chunk = divmod(number, _BASE58_CHUNK)
-        for _ in range(_BASE58_CHUNK_DIGITS):
-            chunk, remainder = divmod(chunk, 58)
-            digits.append(BASE58_ALPHABET[remainder])
+        for _ in range(_BASE58_CHUNK_DIGITS // 2):
+            chunk, pair = divmod(chunk, 58 * 58)
+            pairs.append(_BASE58_PAIRS[pair])
     # The last chunk was padded with zero digits at the most significant end.
-    return "1" * zeros + "".join(reversed(digits)).lstrip("1")
+    return "1" * zeros + "".join(reversed(pairs)).lstrip("1")
 
 
 def decode_base58btc(text: str) -> bytes:

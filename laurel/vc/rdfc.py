@@ -55,17 +55,19 @@ def _mentions(quads: list[Quad]) -> dict[str, list[Quad]]:
     return found
 
 
-def _reference(term: str, node: str) -> str:
-    if term and term[0] == "_":
-        return "_:a" if term == node else "_:z"
-    return term
-
-
 def first_degree_hash(node: str, quads: list[Quad]) -> str:
     """Hash First Degree Quads (section 4.6): the node as ``_:a``, every other blank node ``_:z``."""
-    lines = sorted(
-        line(_reference(s, node), p, _reference(o, node), _reference(g, node)) for s, p, o, g in quads
-    )
+    lines = []
+    for s, p, o, g in quads:
+        if s[0] == "_":
+            s = "_:a" if s == node else "_:z"
+        if o[0] == "_":
+            o = "_:a" if o == node else "_:z"
+        if g:
+            lines.append(f"{s} {p} {o} {'_:a' if g == node else '_:z' if g[0] == '_' else g} .\n")
+        else:
+            lines.append(f"{s} {p} {o} .\n")
+    lines.sort()
     return sha256("".join(lines).encode("utf-8")).hexdigest()
 
 
@@ -80,7 +82,12 @@ def canonize(quads: Iterable[Quad]) -> str:
         return _canonize_with_ties(dataset)
     labels = {node: f"_:c14n{index}" for index, (_, node) in enumerate(sorted(by_hash.items()))}
     get = labels.get
-    return "".join(sorted(line(get(s, s), p, get(o, o), get(g, g) if g else g) for s, p, o, g in dataset))
+    lines = [
+        f"{get(s, s)} {p} {get(o, o)} {get(g, g)} .\n" if g else f"{get(s, s)} {p} {get(o, o)} .\n"
+        for s, p, o, g in dataset
+    ]
+    lines.sort()
+    return "".join(lines)
 
 
 def _canonize_with_ties(dataset: list[Quad]) -> str:
