@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "laurel.credentials",
     "laurel.outbox",
     "laurel.events",
+    "laurel.ingest",
+    "laurel.ingest.xapi",
+    "laurel.ingest.lti",
     "laurel.api",
     "laurel.demo",
 ]

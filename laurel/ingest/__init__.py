@@ -1,0 +1,1 @@
+"""Learning activity from LMSs and class tools, normalized into one stream of facts."""

@@ -1,0 +1,1 @@
+"""An LTI 1.3 tool: launches, deep linking, roster sync and grade write-back."""

@@ -1,0 +1,1 @@
+"""Signed webhooks (Standard Webhooks) from class apps and mission tools."""

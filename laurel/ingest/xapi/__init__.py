@@ -1,0 +1,1 @@
+"""An xAPI statement endpoint, as a Learning Record Store presents it to senders."""
