@@ -1,4 +1,4 @@
-"""The `laurel` command: demo, serve, worker, createorg, keys, issue, verify, manage."""
+"""The `laurel` command: demo, serve, worker, createorg, keys, issue, source, verify, manage."""
 
 import argparse
 import os
@@ -94,6 +94,14 @@ def keys(action: str, slug: str, kind: str, key: str | None, reason: str) -> int
     return 0
 
 
+def source(slug: str, kind: str, name: str) -> int:
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("source_create", f"--org={slug}", f"--kind={kind}", f"--name={name}")
+    return 0
+
+
 def issue(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import call_command
@@ -143,6 +151,11 @@ def build_parser() -> Parser:
     p.add_argument("--lang", choices=["ko", "en"], help="credential language (default: the organization's)")
     p.add_argument("--format", choices=["json", "jwt", "png", "svg"], default="json")
     p.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
+    p = sub.add_parser("source", help="create an ingestion source and print its credentials once")
+    p.add_argument("action", choices=["create"])
+    p.add_argument("--org", required=True, help="organization slug")
+    p.add_argument("--kind", required=True, choices=["xapi", "caliper", "webhook", "lti", "csv"])
+    p.add_argument("--name", default="")
     sub.add_parser("verify", help="verify an Open Badges 3.0 credential", add_help=False)
     sub.add_parser("manage", help="run a Django management command", add_help=False)
     return parser
@@ -171,6 +184,8 @@ def run(argv: Sequence[str]) -> int:
         return issue(args)
     if args.command == "createorg":
         return createorg(args.slug, args.name_ko, args.name_en, args.owner)
+    if args.command == "source":
+        return source(args.org, args.kind, args.name)
     build_parser().print_help(sys.stderr)
     return 2
 

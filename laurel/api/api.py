@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from laurel.api import achievements, awards, bulk, errors, orgs, recipients, verify
 from laurel.api.auth import RATE, BearerToken, TokenThrottle
 from laurel.api.docs import LocalSwagger
+from laurel.ingest import api as ingest_api
 
 api = NinjaAPI(
     title="Laurel API",
@@ -23,5 +24,5 @@ api = NinjaAPI(
     docs=LocalSwagger(),
 )
 errors.install(api)
-for module in (orgs, achievements, recipients, bulk, awards, verify):
+for module in (orgs, achievements, recipients, bulk, awards, verify, ingest_api):
     api.add_router("", module.router)

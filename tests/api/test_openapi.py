@@ -15,6 +15,13 @@ EXPECTED = {
     "/api/v1/orgs/{slug}/awards/{public_id}/revoke": {"post"},
     "/api/v1/orgs/{slug}/awards/{public_id}/suspend": {"post"},
     "/api/v1/orgs/{slug}/awards/{public_id}/reinstate": {"post"},
+    "/api/v1/orgs/{slug}/sources": {"get", "post"},
+    "/api/v1/orgs/{slug}/sources/{public_id}": {"get"},
+    "/api/v1/orgs/{slug}/sources/{public_id}/rotate": {"post"},
+    "/api/v1/orgs/{slug}/sources/{public_id}/deactivate": {"post"},
+    "/api/v1/orgs/{slug}/sources/{public_id}/facts": {"get"},
+    "/api/v1/orgs/{slug}/facts": {"get"},
+    "/api/v1/orgs/{slug}/recipients/{public_id}/current-facts": {"get"},
     "/api/v1/verify": {"post"},
 }
 # Anyone may verify a credential; every other operation needs a token.

@@ -5,9 +5,12 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 
 from laurel.audit.models import AuditEvent
+from laurel.core.actor import Actor
 from laurel.credentials import kek, keys
 from laurel.credentials.issuers import ensure_issuer_keys
 from laurel.credentials.models import IssuerKey
+from laurel.ingest.lti import keys as lti_keys
+from laurel.ingest.sources import create_source, webhook_secret
 from tests.credentials.helpers import KEK_A, KEK_B, CredentialsTestCase, private_material
 
 
@@ -78,6 +81,24 @@ class KekTests(CredentialsTestCase):
                 self.assertNotEqual(bytes(after.private_key_encrypted), bytes(before.private_key_encrypted))
                 self.assertEqual(keys.open_key(after).public_key.to_multikey(), before.public_key_multibase)
         self.assertTrue(AuditEvent.objects.filter(action="keys.rotate_kek").exists())
+
+    def test_rotate_kek_re_encrypts_webhook_secrets_and_lti_tool_keys_too(self) -> None:
+        actor = Actor(user=None, via="cli")
+        webhook, shown = create_source(actor, self.org, "webhook", "Class app")
+        lti, _ = create_source(actor, self.org, "lti", "Canvas")
+        # Creating an LTI source makes its tool key.
+        tool_key = lti_keys.current(lti) or lti_keys.generate(lti)
+        pem_before = lti_keys.private_pem(tool_key)
+        out = io.StringIO()
+        with override_settings(KEK=KEK_B, KEK_PREVIOUS=[KEK_A]):
+            call_command("rotate_kek", stdout=out)
+        self.assertIn("re-encrypted 2 keys", out.getvalue())
+        # With the old KEK gone, both secrets still open and are unchanged.
+        with override_settings(KEK=KEK_B, KEK_PREVIOUS=[]):
+            webhook.refresh_from_db()
+            tool_key.refresh_from_db()
+            self.assertEqual(webhook_secret(webhook), shown["secret"])
+            self.assertEqual(lti_keys.private_pem(tool_key), pem_before)
 
     def test_rotate_kek_changes_nothing_when_one_key_cannot_be_opened(self) -> None:
         ensure_issuer_keys(self.org)

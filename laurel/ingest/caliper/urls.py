@@ -1,3 +1,9 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from laurel.ingest.caliper import views
+
+app_name = "caliper"
+
+urlpatterns = [
+    path("events", views.events, name="events"),
+]

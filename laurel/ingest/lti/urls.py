@@ -1,3 +1,11 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from laurel.ingest.lti import views
+
+app_name = "lti"
+
+urlpatterns = [
+    path("<str:public_id>/login", views.login, name="login"),
+    path("<str:public_id>/launch", views.launch, name="launch"),
+    path("<str:public_id>/jwks", views.jwks, name="jwks"),
+]

@@ -1,3 +1,9 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from laurel.ingest.webhooks import views
+
+app_name = "webhooks"
+
+urlpatterns = [
+    path("<str:public_id>/", views.receive, name="receive"),
+]

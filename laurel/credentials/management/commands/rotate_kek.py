@@ -1,4 +1,6 @@
-"""`laurel manage rotate_kek`: re-encrypt every issuer key under the current LAUREL_KEK.
+"""`laurel manage rotate_kek`: re-encrypt every stored secret under the current LAUREL_KEK.
+
+Issuer keys, LTI tool keys and webhook source secrets are the KEK's ciphertexts.
 
 Run it after moving the old KEK to LAUREL_KEK_PREVIOUS and setting a new LAUREL_KEK; once it
 succeeds the old KEK can be dropped. All keys change in one transaction, or none does.
@@ -14,10 +16,14 @@ from laurel.audit.actions import record
 from laurel.core.actor import Actor
 from laurel.credentials import kek, keys
 from laurel.credentials.models import IssuerKey
+from laurel.ingest.lti import keys as lti_keys
+from laurel.ingest.lti.models import ToolKey
+from laurel.ingest.models import Source
+from laurel.ingest.sources import reseal_webhook_secret
 
 
 class Command(BaseCommand):
-    help = "Re-encrypt every issuer private key under the current key-encryption key."
+    help = "Re-encrypt issuer keys, LTI tool keys and webhook secrets under the current key-encryption key."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         pass
@@ -31,6 +37,15 @@ class Command(BaseCommand):
                 for key in rows:
                     if keys.reseal(key):
                         key.save(update_fields=["kek_id", "private_key_encrypted"])
+                        changed += 1
+                for tool_key in ToolKey.objects.select_for_update().select_related("source").order_by("pk"):
+                    if lti_keys.reseal(tool_key):
+                        tool_key.save(update_fields=["kek_id", "private_key_encrypted"])
+                        changed += 1
+                webhooks = Source.objects.select_for_update().filter(kind=Source.Kind.WEBHOOK)
+                for source in webhooks.order_by("pk"):
+                    if reseal_webhook_secret(source):
+                        source.save(update_fields=["secret_kek_id", "secret_encrypted"])
                         changed += 1
                 record(
                     Actor(user=None, via="cli"),

@@ -1,0 +1,99 @@
+from datetime import datetime
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from laurel.core.text import canonical_email, canonical_student_id
+from laurel.ingest.models import Source
+from laurel.orgs.models import Organization, Recipient
+
+
+class SourceForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Source.Kind.choices)
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("Such as “Moodle — spring term”. Empty means the kind's name."),
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("CSV file"),
+        help_text=gettext_lazy(
+            "A Canvas gradebook export, a Moodle grade export, a Canvas Roll Call attendance report, "
+            "a OneRoster results.csv, or an activity CSV."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    line_items = forms.FileField(
+        label=gettext_lazy("OneRoster lineItems.csv (optional)"),
+        required=False,
+        help_text=gettext_lazy(
+            "With a OneRoster results.csv: gives the assignments' titles and maximum scores."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    course = forms.CharField(
+        label=gettext_lazy("Course"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("The course the file is about, when the file itself does not say."),
+    )
+    occurred_at = forms.DateTimeField(
+        label=gettext_lazy("Grades as of"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+        help_text=gettext_lazy("For gradebooks that carry no dates. Empty means the export time, or now."),
+    )
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.MAX_CSV_BYTES:
+            raise ValidationError(
+                _("The file is %(size)s bytes; the limit is %(limit)s bytes.")
+                % {"size": upload.size, "limit": settings.MAX_CSV_BYTES}
+            )
+        return upload
+
+    def clean_occurred_at(self) -> datetime | None:
+        value = self.cleaned_data["occurred_at"]
+        if value is not None and timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return value
+
+
+class ConfirmForm(forms.Form):
+    park_unknown = forms.BooleanField(
+        label=gettext_lazy("Also import the rows of people nobody knows yet, and link them later"),
+        required=False,
+    )
+
+
+class LinkForm(forms.Form):
+    recipient = forms.CharField(
+        label=gettext_lazy("Recipient's email or student id"),
+        max_length=254,
+    )
+
+    def __init__(self, org: Organization, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.org = org
+
+    def clean_recipient(self) -> Recipient:
+        text = self.cleaned_data["recipient"]
+        recipient = (
+            Recipient.objects.filter(org=self.org, email=canonical_email(text)).first()
+            or Recipient.objects.filter(org=self.org, student_id=canonical_student_id(text))
+            .exclude(student_id="")
+            .first()
+        )
+        if recipient is None:
+            raise ValidationError(_("No recipient of this organization has that email or student id."))
+        return recipient

@@ -1,0 +1,164 @@
+"""The LTI 1.3 tool endpoints: OIDC login initiation, launch (and deep linking), JWKS."""
+
+import base64
+import hashlib
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from pylti1p3.contrib.django import DjangoMessageLaunch, DjangoOIDCLogin
+from pylti1p3.deep_link_resource import DeepLinkResource
+from pylti1p3.exception import LtiException, OIDCException
+
+from laurel.awards.models import Award
+from laurel.ingest.lti import claims, keys
+from laurel.ingest.lti.actions import Launch, record_launch
+from laurel.ingest.lti.config import DatabaseStorage, ToolConf, http_session, purge_expired
+from laurel.ingest.lti.models import Platform
+from laurel.ingest.lti.setup import tool_url
+from laurel.ingest.lti.tasks import request_sync
+from laurel.ingest.models import Source
+from laurel.ingest.sources import touch
+
+# The deep linking response posts itself to the platform; the CSP allows exactly this script.
+AUTO_SUBMIT = "document.getElementById('deep-link-response').submit();"
+_AUTO_SUBMIT_HASH = base64.b64encode(hashlib.sha256(AUTO_SUBMIT.encode()).digest()).decode()
+
+
+def _source(public_id: str) -> Source | None:
+    return (
+        Source.objects.select_related("org")
+        .filter(public_id=public_id, kind=Source.Kind.LTI, is_active=True)
+        .first()
+    )
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
+def _framed_by(response: HttpResponse, platform: Platform, form_target: str = "") -> HttpResponse:
+    """Let the platform show this page in its iframe, and nobody else."""
+    ancestors = " ".join(sorted(filter(None, {_origin(platform.issuer), _origin(platform.auth_login_url)})))
+    form_action = " ".join(filter(None, ["'self'", _origin(form_target)]))
+    script = f"'sha256-{_AUTO_SUBMIT_HASH}'" if form_target else "'self'"
+    ancestors = ancestors or "'none'"
+    response["Content-Security-Policy"] = (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+        f"script-src {script}; object-src 'none'; base-uri 'none'; "
+        f"frame-ancestors {ancestors}; form-action {form_action}"
+    )
+    return response
+
+
+def _error(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    return render(request, "ingest/lti/error.html", {"message": message}, status=status)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def login(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Third-party initiated login (LTI Core §5.1.1): redirect to the platform's authorization endpoint."""
+    source = _source(public_id)
+    if source is None:
+        return _error(request, 404, _("There is no active LTI source at this address."))
+    conf = ToolConf(source)
+    if conf.platform is None:
+        return _error(request, 404, _("This LTI source has no platform registered yet."))
+    purge_expired()  # one indexed delete per login keeps the table at a few hours of logins
+    oidc = DjangoOIDCLogin(request, conf, launch_data_storage=DatabaseStorage())
+    try:
+        # The redirect URI is always our own launch URL, never the target_link_uri sent to us.
+        return oidc.redirect(tool_url(source, "launch"))
+    except (OIDCException, LtiException) as error:
+        return _error(request, 400, _("The login request was refused: %(reason)s") % {"reason": error})
+
+
+@csrf_exempt
+@xframe_options_exempt
+@require_POST
+def launch(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The id_token posted by the platform: validated, recorded, then the page or the deep link answer."""
+    source = _source(public_id)
+    if source is None:
+        return _error(request, 404, _("There is no active LTI source at this address."))
+    conf = ToolConf(source)
+    if conf.platform is None:
+        return _error(request, 404, _("This LTI source has no platform registered yet."))
+    message = DjangoMessageLaunch(
+        request, conf, launch_data_storage=DatabaseStorage(), requests_session=http_session()
+    )
+    try:
+        data = message.get_launch_data()
+    except LtiException as error:
+        return _error(request, 400, _("The launch was refused: %(reason)s") % {"reason": error})
+    touch(source)
+    result = record_launch(conf.platform, data, timezone.now())
+    if message.is_deep_link_launch():
+        return _deep_link_response(request, message, conf.platform, source, data)
+    staff = claims.is_staff(result.roles)
+    if staff and result.context is not None:
+        request_sync(result.context)
+    return _framed_by(render(request, "ingest/lti/launch.html", _page(result, staff)), conf.platform)
+
+
+def _page(result: Launch, staff: bool) -> dict[str, Any]:
+    identity = result.identity
+    recipient = identity.recipient if identity is not None else None
+    awards = (
+        list(
+            Award.objects.filter(recipient=recipient, revoked_at=None)
+            .select_related("version")
+            .order_by("-created_at")[:50]
+        )
+        if recipient is not None
+        else []
+    )
+    return {
+        "identity": identity,
+        "recipient": recipient,
+        "awards": awards,
+        "context": result.context,
+        "staff": staff,
+    }
+
+
+def _deep_link_response(
+    request: HttpRequest,
+    message: DjangoMessageLaunch,
+    platform: Platform,
+    source: Source,
+    data: dict[str, Any],
+) -> HttpResponse:
+    """Answer a deep linking request with one LtiResourceLink: the "Laurel badges" page of the course."""
+    settings = claims.deep_linking(data)
+    return_url = settings.get("deep_link_return_url")
+    if not isinstance(return_url, str) or not _origin(return_url):
+        return _error(request, 400, _("The deep linking request has no return URL."))
+    if "ltiResourceLink" not in (settings.get("accept_types") or []):
+        return _error(request, 400, _("The platform does not accept LTI resource links here."))
+    resource = DeepLinkResource().set_title(_("Laurel badges")).set_url(tool_url(source, "launch"))
+    token = message.get_deep_link().get_response_jwt([resource])
+    page = render(
+        request,
+        "ingest/lti/deep_link.html",
+        {"return_url": return_url, "jwt": token, "script": AUTO_SUBMIT, "title": resource.get_title()},
+    )
+    return _framed_by(page, platform, form_target=return_url)
+
+
+@require_GET
+def jwks(request: HttpRequest, public_id: str) -> HttpResponse:
+    source = Source.objects.filter(public_id=public_id, kind=Source.Kind.LTI).first()
+    if source is None:
+        return JsonResponse({"keys": []}, status=404)
+    response = JsonResponse(keys.jwks(source))
+    response["Cache-Control"] = "public, max-age=300"
+    return response
