@@ -55,3 +55,8 @@ $(BENCH_VENV)/bin/python:
 bench: $(BIN)/laurel $(BENCH_VENV)/bin/python
 	$(BIN)/python -m bench.sign_verify --n 500
 	$(BIN)/python -m bench.compare --n 500 --bench-python $(BENCH_VENV)/bin/python
+
+## bench-check: the compiled JSON-LD path against pyld on thousands of generated credentials (nightly)
+.PHONY: bench-check
+bench-check: $(BIN)/laurel
+	LAUREL_HYPOTHESIS_PROFILE=bench-check $(BIN)/python -m pytest tests/vc/test_compiled_properties.py -q --hypothesis-show-statistics

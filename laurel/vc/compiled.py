@@ -24,7 +24,8 @@ plans, keyed by the terms those contexts define.
 import math
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from pyld import jsonld as pyld  # type: ignore[import-untyped]
@@ -242,7 +243,7 @@ class _Context:
             plan.mode = _STRING
 
     def _process(self, local: Any, **flags: bool) -> "_Context":
-        with _LOCK:
+        with _LOCK, _contexts_checked():
             return _Context(_PROCESSOR._process_context(self.raw, local, _OPTIONS, **flags))
 
     def previous(self) -> "_Context":
@@ -282,7 +283,7 @@ class _Context:
             return self
         cached = self._scoped_contexts.get(scoped)
         if cached is None:
-            with _LOCK:
+            with _LOCK, _contexts_checked():
                 raw = self.raw
                 for name in scoped:
                     raw = _PROCESSOR._process_context(
@@ -299,6 +300,15 @@ class _Context:
 _ROOTS: dict[tuple[str, ...], _Context] = {}
 
 
+@contextmanager
+def _contexts_checked() -> Iterator[None]:
+    """Invalid context processing (a protected term redefined, say) is the generic path's to name."""
+    try:
+        yield
+    except pyld.JsonLdError as error:
+        raise NotCompilable(f"context processing failed: {error}") from None
+
+
 def compiled_context(urls: tuple[str, ...]) -> _Context:
     """The active context for a list of context URLs, processed once per list."""
     root = _ROOTS.get(urls)
@@ -306,7 +316,7 @@ def compiled_context(urls: tuple[str, ...]) -> _Context:
         unknown = [url for url in urls if url not in jsonld.KNOWN_CONTEXTS]
         if unknown:
             raise NotCompilable(f"context {unknown[0]!r} is not one Laurel ships")
-        with _LOCK:
+        with _LOCK, _contexts_checked():
             initial = _PROCESSOR._get_initial_context(_OPTIONS)
             root = _Context(_PROCESSOR.process_context(initial, list(urls), _OPTIONS))
         _ROOTS[urls] = root
@@ -326,6 +336,8 @@ class _Walk:
 
     def __init__(self) -> None:
         self.quads: list[Quad] = []
+        # Statements pyld writes once per occurrence, not once per dataset (see rdf_list).
+        self.repeated: list[Quad] = []
         # pyld merges values it finds equal (in Python, 1 == 1.0 == True); such cases are left to it.
         self._native: dict[tuple[Any, ...], type] = {}
         self._blank = 0
@@ -411,7 +423,10 @@ class _Walk:
             return
         container = plan.container
         if container == _LIST:
-            quads.append((subject, predicate, self.rdf_list(plan, graph, key, value), graph))
+            head = self.rdf_list(plan, graph, key, value)
+            # pyld never merges lists: a node written twice with an empty list keeps both, so the
+            # rdf:nil statement appears twice in its output. Kept twice here too, to match it.
+            (self.repeated if head == RDF_NIL else quads).append((subject, predicate, head, graph))
             return
         if container == _OTHER:
             raise NotCompilable(f"{key}: its container is not handled")
@@ -524,7 +539,7 @@ def to_quads(document: Mapping[str, Any]) -> list[Quad]:
     except RecursionError as error:
         raise NotCompilable("the document is nested too deeply") from error
     # A statement made twice is one statement, as in pyld's node map.
-    return list(dict.fromkeys(walk.quads))
+    return list(dict.fromkeys(walk.quads)) + walk.repeated
 
 
 def to_nquads(document: Mapping[str, Any]) -> str:
