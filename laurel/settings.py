@@ -121,6 +121,8 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "laurel.sqlite3",
+            # Reusing a thread's connection skips reopening the file and re-running the pragmas.
+            "CONN_MAX_AGE": 60,
             "OPTIONS": {
                 # WAL lets the worker and the web process read and write side
                 # by side; IMMEDIATE avoids lock upgrades that fail mid-transaction.

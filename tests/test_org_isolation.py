@@ -13,6 +13,7 @@ from laurel.accounts.models import ApiToken, hash_token
 from laurel.achievements.models import Achievement, AchievementVersion
 from laurel.audit.models import AuditEvent
 from laurel.awards.models import Award, AwardBatch
+from laurel.ingest.models import ImportBatch, Source, SourceIdentity
 from laurel.orgs.models import Invitation, Membership, Recipient
 from laurel.test import BaseTestCase
 
@@ -55,6 +56,9 @@ class OrganizationIsolationTests(BaseTestCase):
         )
         event = AuditEvent.objects.create(org=org, action="test.event")
         member = Membership.objects.get(org=org, user=cls.viewer)
+        source = Source.objects.create(org=org, kind=Source.Kind.CSV, name="Gradebook")
+        identity = SourceIdentity.objects.create(org=org, kind="email", value="parked@example.com")
+        import_batch = ImportBatch.objects.create(org=org, source=source, format="generic")
         cls.values = {
             "slug": org.slug,
             "member_id": str(member.public_id),
@@ -65,13 +69,16 @@ class OrganizationIsolationTests(BaseTestCase):
             "achievements/public_id": str(achievement.public_id),
             "awards/bulk/public_id": batch.public_id,
             "awards/public_id": award.public_id,
+            "sources/public_id": source.public_id,
+            "identity_id": str(identity.pk),
+            "batch_id": import_batch.public_id,
         }
 
     def url_for(self, route: str) -> str:
         def fill(match: re.Match[str]) -> str:
             name = match.group(1).split(":")[-1]
             if name == "public_id":
-                for key in ("awards/bulk/", "achievements/", "awards/"):
+                for key in ("awards/bulk/", "achievements/", "awards/", "sources/"):
                     if key in route:
                         return self.values[key + "public_id"]
             if name not in self.values:
