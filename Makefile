@@ -60,3 +60,11 @@ bench: $(BIN)/laurel $(BENCH_VENV)/bin/python
 .PHONY: bench-check
 bench-check: $(BIN)/laurel
 	LAUREL_HYPOTHESIS_PROFILE=bench-check $(BIN)/python -m pytest tests/vc/test_compiled_properties.py -q --hypothesis-show-statistics
+
+## bench-e2e: 10,000 CSV rows through a real server and workers (SQLite; PostgreSQL with 1 and 2 workers)
+.PHONY: bench-e2e
+PG_BENCH_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+bench-e2e: $(BIN)/laurel
+	$(BIN)/python -m bench.issue_csv --rows 10000
+	$(BIN)/python -m bench.issue_csv --rows 10000 --database-url $(PG_BENCH_URL)
+	$(BIN)/python -m bench.issue_csv --rows 10000 --workers 2 --database-url $(PG_BENCH_URL)

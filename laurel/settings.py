@@ -194,6 +194,12 @@ EMAIL_USE_TLS = env_bool("LAUREL_SMTP_TLS")
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env("LAUREL_FROM_EMAIL", "Laurel <no-reply@localhost>")
 
+# Bulk issuing: rows per chunk, how long a worker holds a chunk before another may take it over,
+# and the first retry delay after a failed step (doubling up to five attempts).
+AWARD_CHUNK_ROWS = int(env("LAUREL_AWARD_CHUNK_ROWS", "500"))
+AWARD_CHUNK_LEASE_SECONDS = float(env("LAUREL_AWARD_CHUNK_LEASE_SECONDS", "120"))
+AWARD_CHUNK_RETRY_SECONDS = float(env("LAUREL_AWARD_CHUNK_RETRY_SECONDS", "5"))
+
 TASKS = {
     "default": {
         "BACKEND": env("LAUREL_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -11,18 +11,11 @@ from pydantic import Field
 
 from laurel.achievements.models import Achievement
 from laurel.api.auth import org_access
-from laurel.api.awards import (
-    FIELDS,
-    AwardIn,
-    AwardOut,
-    award_via_api,
-    dump,
-    find_achievements,
-    unknown_achievement,
-)
+from laurel.api.awards import FIELDS, AwardIn, AwardOut, dump, find_achievements, unknown_achievement
 from laurel.api.errors import django_errors, validation_problem
 from laurel.api.idempotency import IdempotencyKey, Outcome, run_once
 from laurel.api.schemas import In, Problem
+from laurel.awards.bulk import Wanted, award_many
 from laurel.awards.checks import achievement_errors, clean_award_input, duplicate_message
 from laurel.awards.models import Award, local_today
 from laurel.core.text import canonical_email
@@ -58,23 +51,31 @@ def create_awards(
         errors = _precheck(access.org, achievements, payload.awards)
         if errors:
             raise validation_problem(errors)
-        created: list[Award] = []
+        wanted = [_wanted(achievements[item.achievement], item) for item in payload.awards]
         with transaction.atomic():
-            for index, item in enumerate(payload.awards):
-                prefix = f"/awards/{index}"
-                achievement = achievements[item.achievement]
-                try:
-                    # Each item in its own savepoint, so one failure leaves the
-                    # transaction usable and every item's problems get reported.
-                    with transaction.atomic():
-                        created.append(award_via_api(access, achievement, item))
-                except ValidationError as error:
-                    errors.extend(django_errors(error, FIELDS, prefix))
+            # What the database refuses now (a student id taken meanwhile) rolls all back.
+            outcome = award_many(access.actor, access.org, wanted, source=Award.Source.API)
+            for refusal in outcome.refused:
+                found = ValidationError({refusal.field: [refusal.message]})
+                errors.extend(django_errors(found, FIELDS, f"/awards/{refusal.index}"))
             if errors:
                 raise validation_problem(errors)
-        return 201, {"count": len(created), "awards": [dump(a) for a in created]}
+        return 201, {"count": len(outcome.awards), "awards": [dump(a) for a in outcome.awards]}
 
     return run_once(request, access.org, idempotency_key, create)
+
+
+def _wanted(achievement: Achievement, item: AwardIn) -> Wanted:
+    data, _errors = clean_award_input(
+        email=item.recipient.email,
+        name=item.recipient.name,
+        student_id=item.recipient.student_id,
+        evidence_url=item.evidence_url,
+        evidence_narrative=item.evidence_narrative,
+        issued_on=item.issued_on or local_today(),
+        language=item.recipient.language,
+    )
+    return Wanted(achievement, data, allow_duplicate=item.allow_duplicate)
 
 
 def _precheck(

@@ -1,4 +1,4 @@
-"""Awarding badges: one at a time, or a previewed CSV batch all at once."""
+"""Awarding badges: one at a time, or a previewed CSV batch confirmed all at once."""
 
 import datetime
 from datetime import timedelta
@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from laurel.accounts.models import Identifier
 from laurel.achievements.models import Achievement, AchievementVersion
 from laurel.audit.actions import record
+from laurel.awards import pipeline
 from laurel.awards import rows as batch_rows
+from laurel.awards.bulk import fill_recipient
 from laurel.awards.checks import (
     AwardInput,
     achievement_errors,
@@ -20,13 +22,13 @@ from laurel.awards.checks import (
     duplicate_message,
     student_id_conflict,
 )
+from laurel.awards.emails import queue_award_emails
 from laurel.awards.models import Award, AwardBatch, local_today
 from laurel.core.actor import Actor
 from laurel.core.csvio import CsvError, read_csv, write_csv
 from laurel.core.text import canonical_email, canonical_student_id
 from laurel.credentials.actions import award_created
 from laurel.orgs.models import Organization, Recipient
-from laurel.outbox.actions import enqueue_email
 
 
 class DuplicateAward(ValidationError):
@@ -80,18 +82,8 @@ def get_or_create_recipient(
 
 
 def _complete(recipient: Recipient, *, name: str, student_id: str, language: str | None) -> set[str]:
-    """Fill what the record lacks; never overwrite a name or student id already on file."""
-    changed: set[str] = set()
-    if name and not recipient.name:
-        recipient.name = name
-        changed.add("name")
-    if student_id and not recipient.student_id:
-        recipient.student_id = student_id
-        changed.add("student_id")
-    # The language is a delivery preference: the latest explicit choice wins.
-    if language and recipient.language != language:
-        recipient.language = language
-        changed.add("language")
+    """Fill what the record lacks, and link the account that proved the email address."""
+    changed = fill_recipient(recipient, name=name, student_id=student_id, language=language)
     if recipient.user_id is None:
         identifier = (
             Identifier.objects.filter(
@@ -202,13 +194,7 @@ def _create_award(
     )
     # Takes the award's status slot now; signing follows in the background after commit.
     award_created(new)
-    enqueue_email(
-        to=recipient.email,
-        template="awards/email/awarded",
-        context={"award": new, "version": version, "org": org, "recipient": recipient, "url": new.public_url},
-        language=recipient.language or org.default_language,
-        org=org,
-    )
+    queue_award_emails(org, [new])
     return new
 
 
@@ -264,18 +250,18 @@ def upload_batch(
     return batch
 
 
-def award_batch(actor: Actor, batch: AwardBatch) -> list[Award]:
-    """Confirm a previewed batch: every row is awarded, or none is.
+def confirm_batch(actor: Actor, batch: AwardBatch) -> AwardBatch:
+    """Confirm a previewed batch: every row will be awarded, or none is.
 
-    Rows are checked again against the database as it is now. When any row
-    fails, the batch keeps its preview status with the fresh errors and
-    ValidationError is raised. Confirming a confirmed batch returns its awards
-    and writes nothing.
+    Rows are checked again against the database as it is now. When any row fails, the
+    batch keeps its preview status with the fresh errors and ValidationError is raised.
+    Otherwise the batch is issuing: its rows are split into chunks that background tasks
+    award and sign (``laurel.awards.pipeline``). Confirming again changes nothing.
     """
     with transaction.atomic():
         batch = AwardBatch.objects.select_for_update().select_related("org", "achievement").get(pk=batch.pk)
-        if batch.status == AwardBatch.Status.CONFIRMED:
-            return list(batch.awards.order_by("pk"))
+        if batch.status in (AwardBatch.Status.ISSUING, AwardBatch.Status.ISSUED, AwardBatch.Status.FAILED):
+            return batch
         if batch.status == AwardBatch.Status.CANCELLED:
             raise ValidationError(_("This upload was cancelled; upload the file again."))
         org, achievement = batch.org, batch.achievement
@@ -286,19 +272,21 @@ def award_batch(actor: Actor, batch: AwardBatch) -> list[Award]:
             batch.rows = rows
             batch.save(update_fields=["rows"])
         else:
-            awards = [_award_row(actor, batch, row) for row in rows]
-            batch.status = AwardBatch.Status.CONFIRMED
-            batch.confirmed_at = timezone.now()
-            batch.save(update_fields=["status", "confirmed_at"])
+            batch.status = AwardBatch.Status.ISSUING
+            batch.confirmed_at, batch.confirmed_by = timezone.now(), actor.user
+            batch.version = achievement.current_version
+            batch.save(update_fields=["status", "confirmed_at", "confirmed_by", "version"])
+            chunks = pipeline.split(batch, rows)
             record(
                 actor,
                 org,
                 "awards.batch_confirm",
                 batch,
-                summary=f"{len(awards)}",
-                after={"awards": len(awards)},
+                summary=f"{len(rows)}",
+                after={"rows": len(rows), "chunks": len(chunks)},
             )
-            return awards
+            pipeline.start_after_commit(len(chunks))
+            return batch
     # Raised after the commit above so the refreshed errors stay on the batch.
     if problems:
         raise ValidationError(problems)
@@ -308,29 +296,10 @@ def award_batch(actor: Actor, batch: AwardBatch) -> list[Award]:
     )
 
 
-def _award_row(actor: Actor, batch: AwardBatch, row: dict) -> Award:
-    values = row["values"]
-    return award(
-        actor,
-        batch.org,
-        batch.achievement,
-        email=values.get("email", ""),
-        name=values.get("name", ""),
-        student_id=values.get("student_id", ""),
-        evidence_url=values.get("evidence_url", ""),
-        evidence_narrative=values.get("evidence_narrative", ""),
-        issued_on=batch_rows.parse_date(values.get("issued_on", "")),
-        language=batch_rows.parse_language(values.get("language", "")),
-        allow_duplicate=batch.allow_duplicates,
-        source=Award.Source.BULK,
-        batch=batch,
-    )
-
-
 @transaction.atomic
 def cancel_batch(actor: Actor, batch: AwardBatch) -> AwardBatch:
     batch = AwardBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status == AwardBatch.Status.CONFIRMED:
+    if batch.status not in (AwardBatch.Status.PREVIEW, AwardBatch.Status.CANCELLED):
         raise ValidationError(_("This upload was already confirmed and cannot be cancelled."))
     if batch.status == AwardBatch.Status.PREVIEW:
         batch.status = AwardBatch.Status.CANCELLED

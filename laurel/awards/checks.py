@@ -123,22 +123,35 @@ def student_id_conflict(org: Organization, email: str, student_id: str) -> str:
     if not student_id:
         return ""
     other = Recipient.objects.filter(org=org, student_id=student_id).exclude(email=email).first()
-    if other is not None:
+    on_file = Recipient.objects.filter(org=org, email=email).exclude(student_id="").first()
+    return student_id_clash(
+        email, student_id, owner=other.email if other else "", on_file=on_file.student_id if on_file else ""
+    )
+
+
+def student_id_clash(email: str, student_id: str, *, owner: str, on_file: str) -> str:
+    """The conflict, given the email that owns the student id and the id on file for the email."""
+    if not student_id:
+        return ""
+    if owner and owner != email:
         return _("Student id %(student_id)s already belongs to another recipient, %(email)s.") % {
             "student_id": student_id,
-            "email": other.email,
+            "email": owner,
         }
-    on_file = Recipient.objects.filter(org=org, email=email).exclude(student_id="").first()
-    if on_file is not None and on_file.student_id != student_id:
+    if on_file and on_file != student_id:
         return _("%(email)s is on file with student id %(student_id)s.") % {
             "email": email,
-            "student_id": on_file.student_id,
+            "student_id": on_file,
         }
     return ""
 
 
 def duplicate_message(existing: Award) -> str:
+    return holder_message(existing.recipient.email, existing.issued_on)
+
+
+def holder_message(email: str, issued_on: datetime.date) -> str:
     return _("%(email)s already holds this badge (awarded %(date)s).") % {
-        "email": existing.recipient.email,
-        "date": date_format(existing.issued_on, "Y-m-d"),
+        "email": email,
+        "date": date_format(issued_on, "Y-m-d"),
     }

@@ -17,11 +17,17 @@ def local_today() -> datetime.date:
 
 
 class AwardBatch(models.Model):
-    """A CSV bulk award: parsed and previewed, then confirmed all at once."""
+    """A CSV bulk award: parsed and previewed, then confirmed all at once and issued in chunks.
+
+    Confirming checks every row again and splits the rows into ``AwardChunk`` rows that
+    background tasks award and sign (see ``laurel.awards.pipeline``).
+    """
 
     class Status(models.TextChoices):
         PREVIEW = "preview", _("Preview")
-        CONFIRMED = "confirmed", _("Confirmed")
+        ISSUING = "issuing", _("Issuing")
+        ISSUED = "issued", _("Issued")
+        FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
 
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="award_batches")
@@ -41,6 +47,17 @@ class AwardBatch(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The badge version every row is awarded, fixed when the batch is confirmed.
+    version = models.ForeignKey(
+        AchievementVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # A task is queued to run after this moment; a chunk leased beyond it needs another one,
+    # so the work of a worker that died is always picked up again (see pipeline.watch).
+    watched_until = models.DateTimeField(null=True, blank=True)
 
     @property
     def error_count(self) -> int:
@@ -49,6 +66,48 @@ class AwardBatch(models.Model):
     @property
     def ready_count(self) -> int:
         return len(self.rows) - self.error_count
+
+
+class AwardChunk(models.Model):
+    """A slice of a confirmed batch: awarded in one transaction, then signed in another.
+
+    A worker holds a chunk by its lease (``lease`` and ``leased_until``); a chunk whose
+    lease ran out is claimed again, and the transaction that finishes a step checks that
+    its worker still holds the lease, so a step is committed once whoever runs it.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        AWARDED = "awarded", _("Awarded")
+        SIGNED = "signed", _("Signed")
+        FAILED = "failed", _("Failed")
+
+    batch = models.ForeignKey(AwardBatch, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    # The chunk's own rows, [{"line": 2, "values": {...}}], so a worker reads only its slice.
+    rows = models.JSONField(default=list)
+    size = models.PositiveIntegerField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    lease = models.CharField(max_length=32, blank=True)
+    leased_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    awarded_count = models.PositiveIntegerField(default=0)
+    signed_count = models.PositiveIntegerField(default=0)
+    # Rows not awarded because the database changed after the confirm:
+    # [{"line": 7, "email": "...", "message": "..."}].
+    skipped = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    # Seconds spent on each step ({"award": 0.2, "load": .., "build": .., "prove": .., "jwt": ..,
+    # "store": ..}), so an operator (and bench/issue_csv.py) sees where the time goes.
+    timings = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["batch", "number"], name="award_chunk_unique")]
+        indexes = [models.Index(fields=["state", "leased_until"])]
+
+    def __str__(self) -> str:
+        return f"{self.batch.public_id} #{self.number}"
 
 
 class Award(models.Model):
@@ -76,6 +135,9 @@ class Award(models.Model):
     batch = models.ForeignKey(
         AwardBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="awards"
     )
+    # The CSV line the award came from: one award per line of a batch, however often a
+    # chunk is retried.
+    batch_line = models.PositiveIntegerField(null=True, blank=True)
     awarded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -87,6 +149,9 @@ class Award(models.Model):
         indexes = [
             models.Index(fields=["org", "-created_at"]),
             models.Index(fields=["achievement", "recipient"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "batch_line"], name="award_batch_line_unique")
         ]
 
     def __str__(self) -> str:

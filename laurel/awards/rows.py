@@ -12,7 +12,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from laurel.achievements.models import Achievement
-from laurel.awards.checks import Errors, clean_award_input
+from laurel.awards.checks import AwardInput, Errors, clean_award_input
 from laurel.awards.models import Award, local_today
 from laurel.core.csvio import Column, looks_like_formula
 from laurel.core.text import canonical_email, canonical_student_id
@@ -134,6 +134,11 @@ def validate(
 
 
 def _row_errors(line: int, values: dict[str, str], today: datetime.date) -> Errors:
+    return row_input(line, values, today)[1]
+
+
+def row_input(line: int, values: dict[str, str], today: datetime.date) -> tuple[AwardInput, Errors]:
+    """The row's award in canonical form, and what is wrong with the row on its own."""
     errors: Errors = {}
     for column in FORMULA_CHECKED:
         if looks_like_formula(values.get(column, "")):
@@ -164,7 +169,7 @@ def _row_errors(line: int, values: dict[str, str], today: datetime.date) -> Erro
             _("The language must be “ko” or “en”, not “%(value)s”.") % {"value": values["language"]},
         )
         language = None
-    _data, found = clean_award_input(
+    data, found = clean_award_input(
         email=values.get("email", ""),
         name=values.get("name", ""),
         student_id=values.get("student_id", ""),
@@ -177,7 +182,7 @@ def _row_errors(line: int, values: dict[str, str], today: datetime.date) -> Erro
     for column, messages in found.items():
         if column not in errors:
             errors[column] = messages
-    return errors
+    return data, errors
 
 
 def _student_id_clash(

@@ -1,15 +1,17 @@
 from django.contrib import messages
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from laurel.awards import actions
 from laurel.awards.forms import AwardForm, BulkUploadForm, HistoryFilterForm
-from laurel.awards.models import Award, AwardBatch, local_today
+from laurel.awards.models import Award, AwardBatch, AwardChunk, local_today
+from laurel.awards.pipeline import Progress
 from laurel.awards.queries import filter_awards, org_awards
 from laurel.awards.rows import COLUMNS
 from laurel.core.actor import Actor
@@ -21,6 +23,7 @@ from laurel.orgs.access import org_view
 from laurel.orgs.models import Membership
 
 PAGE_SIZE = 50
+PREVIEW_ROWS = 200
 
 
 def _filtered(request: HttpRequest, membership: Membership) -> tuple[HistoryFilterForm, list[str]]:
@@ -209,33 +212,83 @@ def bulk(request: HttpRequest, membership: Membership) -> HttpResponse:
             form.add_error(None, error)
         else:
             return redirect("awards:batch", slug=org.slug, public_id=batch.public_id)
-    pending = AwardBatch.objects.filter(org=org, status=AwardBatch.Status.PREVIEW).select_related(
-        "achievement__current_version"
-    )
-    context = {"form": form, "columns": COLUMNS, "pending": pending.order_by("-created_at")[:10]}
+    batches = AwardBatch.objects.filter(org=org).select_related("achievement__current_version").defer("rows")
+    pending = batches.filter(status=AwardBatch.Status.PREVIEW).order_by("-created_at")[:10]
+    issuing = batches.filter(status=AwardBatch.Status.ISSUING).order_by("-confirmed_at")[:10]
+    context = {"form": form, "columns": COLUMNS, "pending": pending, "issuing": issuing}
     return render(request, "awards/bulk.html", context, status=400 if form.errors else 200)
+
+
+def _org_batch(membership: Membership, public_id: str) -> AwardBatch:
+    # `rows` holds every row of the file; it is read only when the preview shows them.
+    batches = AwardBatch.objects.select_related("achievement__current_version", "version", "created_by")
+    return get_object_or_404(batches.defer("rows"), org=membership.org, public_id=public_id)
 
 
 @org_view("award")
 @require_http_methods(["GET", "POST"])
 def batch(request: HttpRequest, membership: Membership, public_id: str) -> HttpResponse:
-    batch = get_object_or_404(
-        AwardBatch.objects.select_related("achievement__current_version", "created_by"),
-        org=membership.org,
-        public_id=public_id,
-    )
+    batch = _org_batch(membership, public_id)
     if request.method == "POST":
         return _batch_action(request, membership, batch)
+    if batch.status != AwardBatch.Status.PREVIEW:
+        return _issue_page(request, membership, batch)
     columns = [c.name for c in COLUMNS if any(c.name in row["values"] for row in batch.rows)]
+    # A long file shows its first rows and every row with an error; all of them are checked.
+    shown = [row for n, row in enumerate(batch.rows) if n < PREVIEW_ROWS or row.get("errors")]
     rows = [
         {
             "line": row["line"],
             "errors": row.get("errors") or {},
             "cells": [(c, row["values"].get(c, ""), (row.get("errors") or {}).get(c, [])) for c in columns],
         }
-        for row in batch.rows
+        for row in shown
     ]
-    return render(request, "awards/batch.html", {"batch": batch, "columns": columns, "rows": rows})
+    context = {"batch": batch, "columns": columns, "rows": rows, "hidden": len(batch.rows) - len(shown)}
+    return render(request, "awards/batch.html", context)
+
+
+def _issue_page(request: HttpRequest, membership: Membership, batch: AwardBatch) -> HttpResponse:
+    """A confirmed batch: how far issuing has come, rows left out, and what failed."""
+    chunks = batch.chunks.order_by("number")
+    context = {
+        "batch": batch,
+        "progress": _progress(batch),
+        "skipped": [row for skipped in chunks.values_list("skipped", flat=True) for row in skipped],
+        "errors": list(chunks.filter(state=AwardChunk.State.FAILED).values_list("error", flat=True)),
+        "progress_url": reverse(
+            "awards:batch_progress", kwargs={"slug": membership.org.slug, "public_id": batch.public_id}
+        ),
+    }
+    return render(request, "awards/batch_issue.html", context)
+
+
+def _progress(batch: AwardBatch) -> dict[str, object]:
+    """What the batch page shows and its script polls; texts in the reader's language."""
+    totals = Progress.of(batch)
+    return {
+        "state": batch.status,
+        "state_label": batch.get_status_display(),
+        "done": batch.status != AwardBatch.Status.ISSUING,
+        "rows": totals.rows,
+        "awarded": totals.awarded,
+        "skipped": totals.skipped,
+        "credentials": totals.credentials,
+        "signed": totals.signed,
+        "awarded_text": _("%(awarded)s of %(rows)s rows awarded")
+        % {"awarded": intcomma(totals.awarded), "rows": intcomma(totals.rows)},
+        "signed_text": _("%(signed)s of %(total)s credentials signed")
+        % {"signed": intcomma(totals.signed), "total": intcomma(totals.credentials)},
+    }
+
+
+@org_view("award")
+@require_GET
+def batch_progress(request: HttpRequest, membership: Membership, public_id: str) -> JsonResponse:
+    batch = _org_batch(membership, public_id)
+    response = JsonResponse(_progress(batch))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _batch_action(request: HttpRequest, membership: Membership, batch: AwardBatch) -> HttpResponse:
@@ -244,11 +297,12 @@ def _batch_action(request: HttpRequest, membership: Membership, batch: AwardBatc
     action = request.POST.get("action")
     try:
         if action == "confirm":
-            awards = actions.award_batch(actor, batch)
+            batch = actions.confirm_batch(actor, batch)
             messages.success(
-                request, _("Awarded %(count)s badges. The emails are on their way.") % {"count": len(awards)}
+                request,
+                _("Confirmed. The badges are being issued in the background; this page shows the progress."),
             )
-            return redirect("awards:history", slug=slug)
+            return redirect("awards:batch", slug=slug, public_id=batch.public_id)
         if action == "cancel":
             actions.cancel_batch(actor, batch)
             messages.success(request, _("The upload was cancelled; nothing was awarded."))

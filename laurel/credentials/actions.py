@@ -1,14 +1,25 @@
 """What other apps call: the hook run when an award is created, and the status actions."""
 
+from collections.abc import Sequence
+
 from django.db import transaction
 
 from laurel.awards.models import Award
 from laurel.credentials.issuers import compromise_key, ensure_issuer_keys, rotate_key
+from laurel.credentials.models import AwardStatus
 from laurel.credentials.signing import credential_for, sign_award
-from laurel.credentials.status import ensure_status, public_status, reinstate, revoke, suspend
+from laurel.credentials.status import (
+    allocate_statuses,
+    ensure_status,
+    public_status,
+    reinstate,
+    revoke,
+    suspend,
+)
 
 __all__ = [
     "award_created",
+    "awards_created",
     "compromise_key",
     "credential_for",
     "ensure_issuer_keys",
@@ -31,6 +42,22 @@ def award_created(award: Award) -> None:
     (``credential_for``), which is idempotent.
     """
     ensure_status(award)
+    _sign_after_commit()
+
+
+def awards_created(awards: Sequence[Award], *, sign_later: bool = True) -> list[AwardStatus]:
+    """:func:`award_created` for many new awards of one organization, in their transaction.
+
+    Their status slots are taken in one allocation. ``sign_later=False`` leaves signing to
+    the caller (the batch pipeline signs each chunk as soon as it is awarded).
+    """
+    slots = allocate_statuses(awards)
+    if sign_later and awards:
+        _sign_after_commit()
+    return slots
+
+
+def _sign_after_commit() -> None:
     connection = transaction.get_connection()
     if not any(entry[1] is _kick_signer for entry in connection.run_on_commit):
         transaction.on_commit(_kick_signer)

@@ -1,8 +1,10 @@
 """Signing awards: one OpenBadgeCredential per language of the badge, stored once, never changed."""
 
 import datetime
+import time
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -10,8 +12,9 @@ from django.db import transaction
 from laurel.achievements.models import AchievementVersion, ImageAsset
 from laurel.awards.models import Award
 from laurel.credentials import issuers, status
-from laurel.credentials.models import AwardStatus, Credential
-from laurel.credentials.proofs import prove, sign_jwt, xsd_now
+from laurel.credentials.issuers import Signer
+from laurel.credentials.models import AwardStatus, Credential, StatusList
+from laurel.credentials.proofs import prove_many, sign_jwt, xsd_now
 from laurel.orgs.models import Organization, pick
 from laurel.vc import ob3
 from laurel.vc.keys import KeyKind
@@ -105,9 +108,34 @@ def _alignment(data: dict) -> ob3.Alignment:
     )
 
 
-def unsigned_credential(award: Award, slots: AwardStatus, issuer: str, language: str) -> dict:
-    """The unsigned OpenBadgeCredential of the award in one language."""
-    version, recipient = award.version, award.recipient
+@dataclass(frozen=True)
+class Shared:
+    """What every award of one badge version has in common in one language."""
+
+    issuer: ob3.IssuerProfile
+    achievement: ob3.AchievementInfo
+    name: str
+
+
+def shared_parts(award: Award, issuer: str, language: str) -> Shared:
+    version = award.version
+    return Shared(
+        issuer=issuer_profile(award.org, issuer, language),
+        achievement=achievement_info(award, language, version.languages),
+        name=pick(version, "name", language),
+    )
+
+
+def unsigned_credential(
+    award: Award, slots: AwardStatus, issuer: str, language: str, *, shared: Shared | None = None
+) -> dict:
+    """The unsigned OpenBadgeCredential of the award in one language.
+
+    ``shared`` (from :func:`shared_parts`) lets many awards of one version reuse the issuer
+    and achievement parts instead of building them again.
+    """
+    shared = shared or shared_parts(award, issuer, language)
+    recipient = award.recipient
     valid_from = _seoul(award.issued_on)
     # An award is valid through its expiry date, so the credential ends as that day does.
     valid_until = _seoul(award.expires_on + datetime.timedelta(days=1)) if award.expires_on else None
@@ -118,21 +146,116 @@ def unsigned_credential(award: Award, slots: AwardStatus, issuer: str, language:
         )
     return ob3.build_credential(
         credential_id=credential_id(award, language),
-        issuer=issuer_profile(award.org, issuer, language),
-        achievement=achievement_info(award, language, version.languages),
+        issuer=shared.issuer,
+        achievement=shared.achievement,
         recipient=ob3.Recipient(
             did=recipient_did(award),
             email=recipient.email,
             salt=slots.recipient_salt,
             name=recipient.name or None,
         ),
-        name=pick(version, "name", language),
+        name=shared.name,
         valid_from=valid_from,
         valid_until=valid_until,
         awarded_date=valid_from,
         evidence=evidence,
         credential_status=status.entry(slots),
     )
+
+
+def sign_many(
+    awards: Sequence[Award],
+    slots: Mapping[int, AwardStatus],
+    signer: Signer,
+    *,
+    jwt_signer: Signer | None = None,
+    skip: Collection[tuple[int, str]] = (),
+    timer: dict[str, float] | None = None,
+) -> list[Credential]:
+    """Unsaved signed credentials for every language of every award, but the (award pk,
+    language) pairs in ``skip``; ``slots`` maps award pks to their status slots.
+
+    Pure computation (no query when the awards' org, version and recipient are loaded), so
+    callers sign outside their transaction and store with :func:`store_new`. ``timer``, when
+    given, gets the seconds spent building, proving and making JWTs added to it.
+    """
+    jwt_signer = jwt_signer or signer
+    started = time.perf_counter()
+    shared: dict[tuple[int, str], Shared] = {}
+    wanted: list[tuple[Award, str, dict]] = []
+    for award in awards:
+        for language in award.version.languages:
+            if (award.pk, language) in skip:
+                continue
+            key = (award.version_id, language)
+            if key not in shared:
+                shared[key] = shared_parts(award, signer.issuer, language)
+            unsigned = unsigned_credential(
+                award, slots[award.pk], signer.issuer, language, shared=shared[key]
+            )
+            wanted.append((award, language, unsigned))
+    built = time.perf_counter()
+    proved = prove_many([unsigned for _a, _l, unsigned in wanted], signer, created=xsd_now())
+    proven = time.perf_counter()
+    jwts = [sign_jwt(unsigned, jwt_signer) for _a, _l, unsigned in wanted]
+    if timer is not None:
+        for name, seconds in (
+            ("build", built - started),
+            ("prove", proven - built),
+            ("jwt", time.perf_counter() - proven),
+        ):
+            timer[name] = timer.get(name, 0.0) + seconds
+    credentials = []
+    for (award, language, _unsigned), (signed, suite), token in zip(wanted, proved, jwts, strict=True):
+        # The OB 3.0 schema wants proof as an array; one proof in a list is the same
+        # JSON-LD graph, so the signature is unaffected.
+        signed["proof"] = [signed["proof"]]
+        credentials.append(
+            Credential(
+                award=award,
+                language=language,
+                json=signed,
+                jwt=token,
+                proof_suite=suite,
+                key=signer.key,
+                jwt_key=jwt_signer.key,
+            )
+        )
+    return credentials
+
+
+def slots_for(awards: Sequence[Award]) -> dict[int, AwardStatus]:
+    """The awards' status slots by award pk, with their revocation lists but not the lists' bits.
+
+    The lists' organizations are taken from the awards, which must have theirs loaded.
+    """
+    orgs = {award.org_id: award.org for award in awards}
+    slots = {
+        slot.award_id: slot
+        for slot in AwardStatus.objects.filter(award__in=awards).only(
+            "award_id", "revocation_list_id", "revocation_index", "recipient_salt"
+        )
+    }
+    ids = {slot.revocation_list_id for slot in slots.values()}
+    lists = {lst.pk: lst for lst in StatusList.objects.filter(pk__in=ids).only("pk", "public_id", "org_id")}
+    for lst in lists.values():
+        lst.org = orgs[lst.org_id]
+    for slot in slots.values():
+        slot.revocation_list = lists[slot.revocation_list_id]
+    return slots
+
+
+def store_new(credentials: Sequence[Credential]) -> list[Credential]:
+    """Insert the credentials whose award and language have none stored yet; call in a transaction.
+
+    The awards' status slot rows are locked first, the same lock :func:`sign_award` takes,
+    so a credential signed on demand meanwhile is found and kept instead of doubled.
+    """
+    award_ids = {credential.award_id for credential in credentials}
+    locked = AwardStatus.objects.select_for_update().filter(award_id__in=award_ids).order_by("pk")
+    list(locked.values_list("pk", flat=True))
+    stored = set(Credential.objects.filter(award_id__in=award_ids).values_list("award_id", "language"))
+    return Credential.objects.bulk_create(c for c in credentials if (c.award_id, c.language) not in stored)
 
 
 def sign_award(award: Award, *, jwt_kind: KeyKind = "Ed25519") -> list[Credential]:
@@ -151,26 +274,19 @@ def sign_award(award: Award, *, jwt_kind: KeyKind = "Ed25519") -> list[Credentia
         )
         stored = {credential.language: credential for credential in award.credentials.all()}
         languages = award.version.languages
-        missing = [language for language in languages if language not in stored]
-        if missing:
+        if any(language not in stored for language in languages):
             signer = issuers.signer(award.org)
             jwt_signer = signer if jwt_kind == "Ed25519" else issuers.signer(award.org, jwt_kind)
-            created = xsd_now()
-            for language in missing:
-                unsigned = unsigned_credential(award, slots, signer.issuer, language)
-                signed, suite = prove(unsigned, signer, created=created)
-                # The OB 3.0 schema wants proof as an array; one proof in a list is the same
-                # JSON-LD graph, so the signature is unaffected.
-                signed["proof"] = [signed["proof"]]
-                stored[language] = Credential.objects.create(
-                    award=award,
-                    language=language,
-                    json=signed,
-                    jwt=sign_jwt(unsigned, jwt_signer),
-                    proof_suite=suite,
-                    key=signer.key,
-                    jwt_key=jwt_signer.key,
-                )
+            made = sign_many(
+                [award],
+                {award.pk: slots},
+                signer,
+                jwt_signer=jwt_signer,
+                skip={(award.pk, language) for language in stored},
+            )
+            for credential in made:
+                credential.save()
+                stored[credential.language] = credential
         return [stored[language] for language in languages if language in stored]
 
 

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -49,24 +50,32 @@ def _new_list(org: Organization, purpose: str, issuer: str, size: int) -> Status
     return lst
 
 
-def _allocate(org: Organization, purpose: str, issuer: str, size: int) -> tuple[StatusList, int]:
-    """A free random slot in the organization's open list, a new list when all are full.
+def _allocate_many(
+    org: Organization, purpose: str, issuer: str, size: int, count: int
+) -> list[tuple[StatusList, int]]:
+    """``count`` free random slots, from the open lists in order and new lists when they fill.
 
-    The list row is locked (SELECT ... FOR UPDATE on PostgreSQL; SQLite serializes writers)
-    so two awards never receive the same index.
+    Each list row is locked (SELECT ... FOR UPDATE on PostgreSQL; SQLite serializes writers)
+    and written once however many slots it gives, so no two awards receive the same index.
     """
+    slots: list[tuple[StatusList, int]] = []
     candidates = StatusList.objects.select_for_update().filter(org=org, purpose=purpose, issuer=issuer)
-    lst = next((c for c in candidates.order_by("created_at", "pk") if not c.is_full), None)
-    if lst is None:
-        lst = _new_list(org, purpose, issuer, size)
-        lst = StatusList.objects.select_for_update().get(pk=lst.pk)
-    taken = status_list.Bitstring.from_bytes(bytes(lst.allocated))
-    index = status_list.allocate(taken.get, lst.size)
-    taken.set(index, True)
-    lst.allocated = taken.to_bytes()
-    lst.allocated_count += 1
-    lst.save(update_fields=["allocated", "allocated_count"])
-    return lst, index
+    open_lists = iter([c for c in candidates.order_by("created_at", "pk") if not c.is_full])
+    while len(slots) < count:
+        lst = next(open_lists, None)
+        if lst is None:
+            lst = _new_list(org, purpose, issuer, size)
+            lst = StatusList.objects.select_for_update().get(pk=lst.pk)
+        taken = status_list.Bitstring.from_bytes(bytes(lst.allocated))
+        wanted = min(count - len(slots), lst.size - lst.allocated_count)
+        for _n in range(wanted):
+            index = status_list.allocate(taken.get, lst.size)
+            taken.set(index, True)
+            slots.append((lst, index))
+        lst.allocated = taken.to_bytes()
+        lst.allocated_count += wanted
+        lst.save(update_fields=["allocated", "allocated_count"])
+    return slots
 
 
 def ensure_status(award: Award, *, size: int = status_list.MIN_BITS) -> AwardStatus:
@@ -77,17 +86,33 @@ def ensure_status(award: Award, *, size: int = status_list.MIN_BITS) -> AwardSta
         existing = AwardStatus.objects.filter(award=award).select_related("revocation_list").first()
         if existing is not None:
             return existing
-        org = award.org
-        issuer = issuers.issuer_id(org)
-        revocation, revocation_index = _allocate(org, Purpose.REVOCATION, issuer, size)
-        suspension, suspension_index = _allocate(org, Purpose.SUSPENSION, issuer, size)
-        return AwardStatus.objects.create(
+        return allocate_statuses([award], size=size)[0]
+
+
+def allocate_statuses(awards: Sequence[Award], *, size: int = status_list.MIN_BITS) -> list[AwardStatus]:
+    """Status slots for new awards of one organization, that have none yet; in their order.
+
+    Call inside the transaction that creates the awards: two list writes and one insert
+    however many awards there are.
+    """
+    if not awards:
+        return []
+    org = awards[0].org
+    issuer = issuers.issuer_id(org)
+    revocations = _allocate_many(org, Purpose.REVOCATION, issuer, size, len(awards))
+    suspensions = _allocate_many(org, Purpose.SUSPENSION, issuer, size, len(awards))
+    return AwardStatus.objects.bulk_create(
+        AwardStatus(
             award=award,
             revocation_list=revocation,
             revocation_index=revocation_index,
             suspension_list=suspension,
             suspension_index=suspension_index,
         )
+        for award, (revocation, revocation_index), (suspension, suspension_index) in zip(
+            awards, revocations, suspensions, strict=True
+        )
+    )
 
 
 def entry(slots: AwardStatus) -> dict[str, str]:

@@ -211,3 +211,15 @@ class BulkUploadTests(AwardsTestCase):
         self.assertEqual(event.actor, self.teammate)
         self.assertEqual(event.after["rows"], 2)
         self.assertEqual(event.after["errors"], 1)
+
+    def test_a_long_preview_shows_its_first_rows_and_every_row_with_an_error(self) -> None:
+        people = "".join(f"p{n}@example.com,학생{n}\n" for n in range(250))
+        self.upload(b"email,name\n" + people.encode() + b"broken-email,Broken\n")
+        batch = self.uploaded()
+        response = self.client.get(f"{URL}{batch.public_id}/")
+        self.assertContains(response, "<tr", count=1 + 200 + 1)  # header, first rows, the bad row
+        self.assertContains(response, "p199@example.com")
+        self.assertNotContains(response, "p200@example.com")
+        self.assertContains(response, "broken-email")
+        self.assertContains(response, "50 more rows passed every check and are not shown.")
+        self.assertContains(response, "251 rows")

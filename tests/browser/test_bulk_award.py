@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
+from laurel.awards import pipeline
 from laurel.awards.models import Award, AwardBatch
 from tests.browser.helpers import browser_errors, sign_in
 from tests.browser.world import PASSWORD, make_badge, make_world
@@ -61,11 +62,17 @@ def test_a_csv_with_a_bad_row_is_previewed_with_its_error_and_a_fixed_file_is_aw
     page.locator("button[value=confirm]").click()
     page.wait_for_load_state()
 
-    assert page.url.endswith(f"/orgs/{world.org.slug}/awards/")
+    batch = AwardBatch.objects.get(filename="명단.csv")
+    # Confirming lands on the batch's page, where the issuing progress shows.
+    assert page.url.endswith(f"/orgs/{world.org.slug}/awards/bulk/{batch.public_id}/")
+    # The background worker's part, run here: award and sign every chunk.
+    pipeline.work(should_stop=lambda: False)
+    page.goto(f"/orgs/{world.org.slug}/awards/")
     history = page.locator("main table tbody").inner_text()
     for name in ("박민호", "김민지", "이서준"):
         assert name in history
     assert "박오류" not in history
     assert Award.objects.filter(org=world.org, source=Award.Source.BULK).count() == 3
-    assert AwardBatch.objects.get(filename="명단.csv").status == AwardBatch.Status.CONFIRMED
+    batch.refresh_from_db()
+    assert batch.status == AwardBatch.Status.ISSUED
     assert browser_errors(page) == []

@@ -1,0 +1,96 @@
+"""The email telling people they were awarded a badge, queued in the outbox with the award.
+
+Rendering three templates per award costs more than everything else an award writes, so
+each variant (language, badge version, dates, whether the person has a name) is rendered
+once, with stand-ins for the name and the award's address, and every email of that variant
+is the rendering with its own name and address put in. The templates only ever see those
+stand-ins and the variant's own fields, so no email can carry another person's details.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.html import escape
+
+from laurel.awards.models import Award
+from laurel.orgs.models import Organization
+from laurel.outbox.models import OutboxMessage
+
+TEMPLATE = "awards/email/awarded"
+# Stand-ins that no template text, translation or badge name contains.
+NAME = "LaurelRecipientName0b7e5c"
+URL = "LaurelAwardAddress0b7e5c"
+
+
+@dataclass(frozen=True)
+class Variant:
+    subject: str
+    text: str
+    html: str
+
+
+class AwardEmails:
+    """Outbox payloads for awards of one organization, each variant rendered once."""
+
+    def __init__(self, org: Organization) -> None:
+        self.org = org
+        self.variants: dict[tuple[object, ...], Variant] = {}
+
+    def payload(self, award: Award) -> dict[str, str]:
+        recipient = award.recipient
+        language = recipient.language or self.org.default_language
+        key = (language, award.version_id, bool(recipient.name), award.issued_on, award.expires_on)
+        variant = self.variants.get(key)
+        if variant is None:
+            variant = self.variants[key] = self._render(award, language, bool(recipient.name))
+        name, url = recipient.name, award.public_url
+        return {
+            "to": recipient.email,
+            "subject": " ".join(variant.subject.replace(NAME, name).replace(URL, url).split()),
+            "text": variant.text.replace(NAME, name).replace(URL, url),
+            "html": variant.html.replace(NAME, escape(name)).replace(URL, escape(url)),
+            "from": settings.DEFAULT_FROM_EMAIL,
+        }
+
+    def _render(self, award: Award, language: str, named: bool) -> Variant:
+        context = {
+            "award": {"issued_on": award.issued_on, "expires_on": award.expires_on},
+            "version": award.version,
+            "org": self.org,
+            "recipient": {"name": NAME if named else ""},
+            "url": URL,
+        }
+        with translation.override(language):
+            subject = render_to_string(f"{TEMPLATE}_subject.txt", context)
+            text = render_to_string(f"{TEMPLATE}.txt", context)
+            html = render_to_string(f"{TEMPLATE}.html", context)
+        return Variant(subject=subject, text=text, html=html)
+
+
+def queue_award_emails(org: Organization, awards: Sequence[Award]) -> list[OutboxMessage]:
+    """One email per award in the outbox, in the awards' transaction (one insert for all)."""
+    emails = AwardEmails(org)
+    messages = OutboxMessage.objects.bulk_create(
+        OutboxMessage(org=org, kind=OutboxMessage.Kind.EMAIL, payload=emails.payload(award))
+        for award in awards
+    )
+    if messages:
+        _deliver_after_commit()
+    return messages
+
+
+def _deliver_after_commit() -> None:
+    # One nudge per transaction is enough, however many messages it writes.
+    connection = transaction.get_connection()
+    if not any(entry[1] is _kick_outbox for entry in connection.run_on_commit):
+        transaction.on_commit(_kick_outbox)
+
+
+def _kick_outbox() -> None:
+    from laurel.outbox.tasks import deliver_outbox
+
+    deliver_outbox.enqueue()
