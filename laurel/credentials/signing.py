@@ -4,7 +4,7 @@ import datetime
 import time
 import zoneinfo
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
@@ -115,6 +115,8 @@ class Shared:
     issuer: ob3.IssuerProfile
     achievement: ob3.AchievementInfo
     name: str
+    # Their JSON, built once and shared by the documents, so signing walks it once.
+    parts: ob3.SharedParts = field(default_factory=ob3.SharedParts, compare=False)
 
 
 def shared_parts(award: Award, issuer: str, language: str) -> Shared:
@@ -160,6 +162,7 @@ def unsigned_credential(
         awarded_date=valid_from,
         evidence=evidence,
         credential_status=status.entry(slots),
+        parts=shared.parts,
     )
 
 

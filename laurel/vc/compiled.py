@@ -24,7 +24,7 @@ plans, keyed by the terms those contexts define.
 import math
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -331,10 +331,48 @@ def _context_urls(document: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(urls)
 
 
+class SharedWalks:
+    """Node objects that several documents of one run share, walked once and replayed after.
+
+    The documents of one badge version's awards hold the very same issuer and achievement dicts
+    (``laurel.vc.ob3.SharedParts``). Their quads are recorded the first time and copied, with
+    fresh blank node labels, into each later document. The memo is keyed by object identity and
+    lives for one run: it never recognizes a document by its content.
+    """
+
+    def __init__(self, shared: Iterable[Mapping[str, Any]]) -> None:
+        self.objects = {id(node): node for node in shared}
+        # (id of node, id of its context) -> (context, subject, quads, first blank, end blank)
+        self.walks: dict[tuple[int, int], tuple[_Context, str, list[Quad], int, int]] = {}
+
+    @staticmethod
+    def find(documents: Iterable[Any]) -> list[Mapping[str, Any]]:
+        """The objects found in more than one place across ``documents`` (by identity)."""
+        seen: dict[int, list[Any]] = {}
+
+        def visit(value: Any) -> None:
+            if isinstance(value, dict):
+                entry = seen.get(id(value))
+                if entry is not None:
+                    entry[1] += 1
+                    return
+                seen[id(value)] = [value, 1]
+                for item in value.values():
+                    visit(item)
+            elif isinstance(value, list):
+                for item in value:
+                    visit(item)
+
+        for document in documents:
+            visit(document)
+        return [node for node, count in seen.values() if count > 1]
+
+
 class _Walk:
     """One document's walk: issues blank nodes and collects quads."""
 
-    def __init__(self) -> None:
+    def __init__(self, shared: SharedWalks | None = None) -> None:
+        self.shared = shared
         self.quads: list[Quad] = []
         # Statements pyld writes once per occurrence, not once per dataset (see rdf_list).
         self.repeated: list[Quad] = []
@@ -362,7 +400,37 @@ class _Walk:
         if values.has_previous and len(element) == 1:
             (only,) = element
             revert = values.plan(only).kind != _ID
-        return self.node(values.node(key, revert), element, graph)
+        context = values.node(key, revert)
+        shared = self.shared
+        if shared is not None and not graph and id(element) in shared.objects:
+            return self.shared_node(shared, context, element)
+        return self.node(context, element, graph)
+
+    def shared_node(self, shared: SharedWalks, context: _Context, element: Mapping[str, Any]) -> str:
+        found = shared.walks.get((id(element), id(context)))
+        if found is None:
+            start, first, natives, repeated = (
+                len(self.quads),
+                self._blank,
+                len(self._native),
+                len(self.repeated),
+            )
+            subject = self.node(context, element, "")
+            # Numbers (merged by pyld across a document) and empty lists are left to a full walk.
+            if len(self._native) == natives and len(self.repeated) == repeated:
+                shared.walks[(id(element), id(context))] = (
+                    context,
+                    subject,
+                    self.quads[start:],
+                    first,
+                    self._blank,
+                )
+            return subject
+        _, subject, quads, first, end = found
+        labels = {f"_:b{number}": self.blank() for number in range(first, end)}
+        get = labels.get
+        self.quads.extend((get(s, s), p, get(o, o), g) for s, p, o, g in quads)
+        return get(subject, subject)
 
     def node(self, context: _Context, element: Mapping[str, Any], graph: str, *, root: bool = False) -> str:
         if "@context" in element and not root:
@@ -520,8 +588,10 @@ def _json_literal(value: Any) -> str:
     return _literal(obj["value"], obj["datatype"])
 
 
-def to_quads(document: Mapping[str, Any]) -> list[Quad]:
+def to_quads(document: Mapping[str, Any], shared: SharedWalks | None = None) -> list[Quad]:
     """The document's distinct quads as N-Quads terms (blank node labels are the walk's own).
+
+    ``shared`` replays the quads of node objects this document shares with others of its run.
 
     Raises :class:`NotCompilable` for documents the compiled path does not handle and
     :class:`laurel.vc.jsonld.SafeModeError` for documents safe mode rejects.
@@ -529,7 +599,7 @@ def to_quads(document: Mapping[str, Any]) -> list[Quad]:
     if not isinstance(document, Mapping):
         raise NotCompilable("the compiled path takes one JSON object")
     context = compiled_context(_context_urls(document))
-    walk = _Walk()
+    walk = _Walk(shared)
     try:
         walk.root(context, document)
     except _Unsafe:
@@ -552,10 +622,10 @@ def to_dataset(document: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return rdfc.pyld_dataset(to_quads(document))
 
 
-def canonize_compiled(document: Mapping[str, Any]) -> str:
+def canonize_compiled(document: Mapping[str, Any], shared: SharedWalks | None = None) -> str:
     """RDFC-1.0 canonical N-Quads of ``document``, equal to :func:`laurel.vc.jsonld.canonize`.
 
     Raises :class:`NotCompilable` for documents the compiled path does not handle and
     :class:`laurel.vc.jsonld.SafeModeError` for documents safe mode rejects.
     """
-    return rdfc.canonize(to_quads(document))
+    return rdfc.canonize(to_quads(document, shared))

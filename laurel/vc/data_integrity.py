@@ -327,10 +327,14 @@ def sign_many(
     """:func:`sign` each document with ``eddsa-rdfc-2022``, in order, the same proofs as one by one.
 
     The proof configuration depends only on the options and the document's ``@context``, so
-    its canonical hash is computed once for all documents that share their ``@context``.
+    its canonical hash is computed once for all documents that share their ``@context``; node
+    objects that are the same Python objects in several documents are walked once.
     """
     # (context, hash) pairs: a batch of one organization's credentials has one or two contexts.
     config_hashes: list[tuple[Any, bytes]] = []
+    # Parts that are the same objects in several documents (one badge version's issuer and
+    # achievement) are turned into RDF once.
+    shared = compiled.SharedWalks(compiled.SharedWalks.find(documents))
     signed = []
     for document in documents:
         if not isinstance(document, Mapping) or "proof" in document or key.kind != "Ed25519":
@@ -342,7 +346,11 @@ def sign_many(
         if config_hash is None:
             config_hash = hashlib.sha256(_canonize(config, None).encode("utf-8")).digest()
             config_hashes.append((context, config_hash))
-        data = config_hash + hashlib.sha256(_canonize(document, None).encode("utf-8")).digest()
+        try:
+            canonical = compiled.canonize_compiled(document, shared)
+        except compiled.NotCompilable:
+            canonical = _canonize(document, None)
+        data = config_hash + hashlib.sha256(canonical.encode("utf-8")).digest()
         signed.append(_with_proof(document, config, key.sign(data)))
     return signed
 

@@ -19,7 +19,7 @@ Signing is not done here: pass the result to ``laurel.vc.data_integrity.sign``.
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -235,12 +235,14 @@ def build_credential(
     activity_start_date: datetime | None = None,
     activity_end_date: datetime | None = None,
     credential_status: Mapping[str, Any] | None = None,
+    parts: "SharedParts | None" = None,
 ) -> dict[str, Any]:
     """An unsigned ``OpenBadgeCredential`` (see the module docstring for one per language).
 
     ``credential_status`` is a ``BitstringStatusListEntry`` from
     ``laurel.vc.status_list.status_list_entry``. Datetimes must be timezone-aware; they are
     written in UTC to the second (``2024-03-01T09:00:00Z``). Raises ``CredentialBuildError``.
+    ``parts`` builds the issuer and achievement once for a run of credentials that share them.
     """
     if valid_until is not None and _moment(valid_until, "validUntil") <= _moment(valid_from, "validFrom"):
         raise CredentialBuildError("validUntil must be later than validFrom")
@@ -248,11 +250,16 @@ def build_credential(
         "@context": list(CREDENTIAL_CONTEXT),
         "id": _uri(credential_id, "id"),
         "type": list(CREDENTIAL_TYPE),
-        "issuer": _profile(issuer, "issuer"),
+        "issuer": SharedParts.build(parts, issuer, lambda: _profile(issuer, "issuer")),
         "validFrom": _datetime(valid_from, "validFrom"),
         "name": _text(name, "name"),
         "credentialSubject": _subject(
-            recipient, achievement, results, activity_start_date, activity_end_date
+            recipient,
+            achievement,
+            SharedParts.build(parts, achievement, lambda: _achievement(achievement)),
+            results,
+            activity_start_date,
+            activity_end_date,
         ),
     }
     _put(credential, "validUntil", valid_until and _datetime(valid_until, "validUntil"))
@@ -262,6 +269,33 @@ def build_credential(
     _put(credential, "evidence", [_evidence(item, f"evidence[{i}]") for i, item in enumerate(evidence)])
     _put(credential, "credentialStatus", credential_status and _status(credential_status))
     return credential
+
+
+class SharedParts:
+    """The issuer and achievement JSON of a run of credentials that share them, built once.
+
+    Every credential built with the same ``SharedParts`` holds the very same dict objects for
+    those parts, which lets signing recognize them (``laurel.vc.compiled.SharedWalks``). Treat
+    such credentials as read-only; signing returns copies.
+    """
+
+    def __init__(self) -> None:
+        # id() of the IssuerProfile/AchievementInfo -> (that object, its JSON); the object is
+        # kept so its id cannot be reused by another one while the memo lives.
+        self._built: dict[int, tuple[object, dict[str, Any]]] = {}
+
+    @staticmethod
+    def build(
+        parts: "SharedParts | None", source: object, make: Callable[[], dict[str, Any]]
+    ) -> dict[str, Any]:
+        if parts is None:
+            return make()
+        found = parts._built.get(id(source))
+        if found is not None and found[0] is source:
+            return found[1]
+        value = make()
+        parts._built[id(source)] = (source, value)
+        return value
 
 
 def build_profile(issuer: IssuerProfile) -> dict[str, Any]:
@@ -277,6 +311,7 @@ def build_achievement_document(achievement: AchievementInfo) -> dict[str, Any]:
 def _subject(
     recipient: Recipient,
     achievement: AchievementInfo,
+    achievement_json: dict[str, Any],
     results: Sequence[Result],
     started: datetime | None,
     ended: datetime | None,
@@ -287,7 +322,7 @@ def _subject(
     # OB 3.0: "Either id or at least one identifier MUST be supplied."
     if "id" not in subject and "identifier" not in subject:
         raise CredentialBuildError("recipient needs a did or an email")
-    subject["achievement"] = _achievement(achievement)
+    subject["achievement"] = achievement_json
     known = {description.id for description in achievement.result_descriptions}
     _put(subject, "result", [_result(item, known, f"result[{i}]") for i, item in enumerate(results)])
     _put(subject, "activityStartDate", started and _datetime(started, "activityStartDate"))
