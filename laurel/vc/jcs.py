@@ -4,10 +4,17 @@ Objects have their members sorted by the UTF-16 code units of their names, there
 whitespace, strings use the minimal escaping of ECMAScript's ``JSON.stringify`` and numbers
 are serialized as ECMAScript ``Number.prototype.toString`` does for IEEE 754 doubles. The
 output is UTF-8. Used by the ``eddsa-jcs-2022`` Data Integrity cryptosuite.
+
+Most documents are plain JSON (exact ``dict``, ``list``, ``tuple``, ``str``, ``bool``,
+``None`` and integers within ±2**53, string keys, no key outside the Basic Multilingual
+Plane). For those, Python's C encoder with sorted keys writes exactly the RFC 8785 bytes,
+an order of magnitude faster than the general writer; everything else takes the general
+writer. ``_fast_form`` explains why the two agree.
 """
 
+import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -26,12 +33,101 @@ class CanonicalizationError(ValueError):
 
 def canonicalize(value: Any) -> bytes:
     """Serialize a JSON value (dict, list, str, int, float, bool, None) as RFC 8785 UTF-8 bytes."""
+    fast = _fast_form(value)
+    if fast is not None:
+        return fast
+    return _exact_form(value)
+
+
+def _exact_form(value: Any) -> bytes:
     parts: list[str] = []
     _write(value, parts)
     try:
         return "".join(parts).encode("utf-8")
     except UnicodeEncodeError as error:  # a lone surrogate cannot be sent as UTF-8
         raise CanonicalizationError(f"string is not valid Unicode: {error}") from error
+
+
+# The encoder is stateless between calls. The circular-reference check is off because
+# ``_is_plain`` has already walked the whole value: a cycle would never have finished.
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False, check_circular=False
+)
+
+
+def _fast_form(value: Any) -> bytes | None:
+    r"""The JCS bytes from the C encoder when they are provably right, else None.
+
+    For plain JSON (see ``_is_plain``) ``json`` and RFC 8785 agree on every point:
+
+    - ``null``, ``true``, ``false``, and integers within ±2**53 in plain decimal, which is
+      what ECMAScript prints for those doubles; floats never get here (``repr`` is not
+      ECMAScript's format) and neither do subclasses, whose own methods the two writers
+      would consult differently;
+    - strings: both escape only ``"``, ``\``, ``\b``, ``\f``, ``\n``, ``\r``, ``\t`` by
+      their short forms and the other characters below U+0020 as ``\u00xx`` in lowercase
+      hex; U+007F, ``/`` and all other characters are written as they are;
+    - member names are exact ``str``: ``json`` would quietly write ``1``, ``True`` or ``None``
+      as the names ``"1"``, ``"true"`` and ``"null"``, where JCS has no form at all;
+    - member order: ``json`` sorts by code point, JCS by UTF-16 code unit. These orders are
+      the same for names inside the Basic Multilingual Plane, where every character is one
+      code unit of its own value; a document with a name outside it takes the general writer;
+    - a lone surrogate cannot be encoded as UTF-8, so such a document takes the general
+      writer too, which reports it.
+    """
+    try:
+        if not _is_plain(value):
+            return None
+        data = _ENCODER.encode(value).encode("utf-8")
+    except (RecursionError, UnicodeEncodeError):
+        return None  # the general writer gives the same result or the proper error
+    if _has_astral_bytes(data) and _has_astral_name(value):
+        return None
+    return data
+
+
+def _has_astral_bytes(data: bytes) -> bool:
+    """True if UTF-8 ``data`` holds a character above U+FFFF: only such a character's first
+    byte is 0xF0 to 0xF4. Searching for five single bytes is far cheaper than a walk."""
+    return b"\xf0" in data or b"\xf1" in data or b"\xf2" in data or b"\xf3" in data or b"\xf4" in data
+
+
+def _is_plain(value: Any) -> bool:
+    """True if every node is an exact JSON type the C encoder writes as RFC 8785 does."""
+    kind = type(value)
+    items: Iterable[Any]
+    if kind is dict:
+        for name in value:
+            if type(name) is not str:
+                return False
+        items = value.values()
+    elif kind is list or kind is tuple:
+        items = value
+    else:
+        items = (value,)
+    # Common cases first: this loop runs for every node of every document signed.
+    for item in items:
+        kind = type(item)
+        if kind is str or item is None or kind is bool:
+            continue
+        if kind is int and -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER:
+            continue
+        if (kind is dict or kind is list or kind is tuple) and _is_plain(item):
+            continue
+        return False
+    return True
+
+
+def _has_astral_name(value: Any) -> bool:
+    """True if some member name has a character above U+FFFF (two UTF-16 code units)."""
+    if type(value) is dict:
+        for name, item in value.items():
+            if max(name, default="") > "\uffff" or _has_astral_name(item):
+                return True
+        return False
+    if type(value) is list or type(value) is tuple:
+        return any(_has_astral_name(item) for item in value)
+    return False
 
 
 def _write(value: Any, parts: list[str]) -> None:

@@ -100,7 +100,9 @@ def pyld_dataset(quads: Iterable[Quad]) -> dict[str, list[dict[str, Any]]]:
     graphs: dict[str, list[dict[str, Any]]] = {}
     for subject, predicate, obj, graph in quads:
         triple = {"subject": _term(subject), "predicate": _term(predicate), "object": _term(obj)}
-        graphs.setdefault(graph or "@default", []).append(triple)
+        # pyld names graphs by their IRI or blank node label, without N-Quads brackets.
+        name = "@default" if not graph else graph[1:-1] if graph[0] == "<" else graph
+        graphs.setdefault(name, []).append(triple)
     return graphs
 
 

@@ -100,3 +100,15 @@ def test_it_leaves_datasets_without_blank_nodes_sorted() -> None:
     ]
     expected = f'<{EX}a> <{EX}p> <{EX}b> <{EX}c/하나> .\n<{EX}b> <{EX}p> "say \\"hi\\"\\n" .\n'
     assert _ours(quads) == expected == _pyld(quads)
+
+
+def test_it_breaks_ties_inside_a_named_graph_like_pyld() -> None:
+    # Ties take pyld's N-degree path, which names graphs by their bare IRI.
+    graph = ("iri", EX + "a")
+    quads = [
+        (("iri", EX + "a"), EX + "p", ("iri", EX + "a"), graph),
+        (("blank", "_:x0"), EX + "q", ("blank", "_:x1"), None),
+        (("blank", "_:x0"), EX + "q", ("blank", "_:x2"), None),
+    ]
+    assert _ours(quads) == _pyld(quads)
+    assert f"<{EX}a> <{EX}p> <{EX}a> <{EX}a> .\n" in _ours(quads)
