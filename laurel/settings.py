@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "laurel.ingest",
     "laurel.ingest.xapi",
     "laurel.ingest.lti",
+    "laurel.rules",
     "laurel.api",
     "laurel.demo",
 ]

@@ -15,6 +15,7 @@ from laurel.audit.models import AuditEvent
 from laurel.awards.models import Award, AwardBatch
 from laurel.ingest.models import ImportBatch, Source, SourceIdentity
 from laurel.orgs.models import Invitation, Membership, Recipient
+from laurel.rules.models import Rule
 from laurel.test import BaseTestCase
 
 ORG_PREFIX = "orgs/<slug:slug>/"
@@ -59,6 +60,13 @@ class OrganizationIsolationTests(BaseTestCase):
         source = Source.objects.create(org=org, kind=Source.Kind.CSV, name="Gradebook")
         identity = SourceIdentity.objects.create(org=org, kind="email", value="parked@example.com")
         import_batch = ImportBatch.objects.create(org=org, source=source, format="generic")
+        Rule.objects.create(
+            org=org,
+            achievement=achievement,
+            version=version,
+            number=1,
+            definition={"criteria": {"all": [{"approval": {"item": "portfolio"}}]}},
+        )
         cls.values = {
             "slug": org.slug,
             "member_id": str(member.public_id),
@@ -70,6 +78,7 @@ class OrganizationIsolationTests(BaseTestCase):
             "awards/bulk/public_id": batch.public_id,
             "awards/public_id": award.public_id,
             "sources/public_id": source.public_id,
+            "rules/public_id": str(achievement.public_id),
             "identity_id": str(identity.pk),
             "batch_id": import_batch.public_id,
         }
@@ -78,7 +87,7 @@ class OrganizationIsolationTests(BaseTestCase):
         def fill(match: re.Match[str]) -> str:
             name = match.group(1).split(":")[-1]
             if name == "public_id":
-                for key in ("awards/bulk/", "achievements/", "awards/", "sources/"):
+                for key in ("awards/bulk/", "achievements/", "awards/", "sources/", "rules/"):
                     if key in route:
                         return self.values[key + "public_id"]
             if name not in self.values:

@@ -116,6 +116,7 @@ class Award(models.Model):
         BULK = "bulk", _("CSV upload")
         API = "api", _("API")
         DEMO = "demo", _("Demo")
+        RULE = "rule", _("Criteria rule")
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")

@@ -165,6 +165,11 @@ def revoke(actor: Actor, award: Award, reason: str) -> Award:
         award.save(update_fields=["revoked_at", "revocation_reason"])
         _set_bit(slots.revocation_list, slots.revocation_index, True)
         record(actor, award.org, "awards.revoke", award, summary=reason, after={"reason": reason})
+        # The criteria engine's record of the award moves with it (imported here: rules builds
+        # on awards and credentials, not the other way round).
+        from laurel.rules.actions import award_revoked
+
+        award_revoked(award)
         return award
 
 

@@ -22,6 +22,10 @@ EXPECTED = {
     "/api/v1/orgs/{slug}/sources/{public_id}/facts": {"get"},
     "/api/v1/orgs/{slug}/facts": {"get"},
     "/api/v1/orgs/{slug}/recipients/{public_id}/current-facts": {"get"},
+    "/api/v1/orgs/{slug}/achievements/{public_id}/rules": {"get", "post"},
+    "/api/v1/orgs/{slug}/achievements/{public_id}/rules/{number}/live": {"post"},
+    "/api/v1/orgs/{slug}/achievements/{public_id}/rules/{number}/dry-run": {"get"},
+    "/api/v1/orgs/{slug}/achievements/{public_id}/award-states": {"get"},
     "/api/v1/verify": {"post"},
 }
 # Anyone may verify a credential; every other operation needs a token.

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from laurel.rules import views
+
+app_name = "rules"
+urlpatterns = [
+    path("", views.rule_list, name="list"),
+    path("<uuid:public_id>/", views.badge_rules, name="badge"),
+    path("<uuid:public_id>/<int:number>/live/", views.go_live, name="live"),
+    path("<uuid:public_id>/<int:number>/dry-run/", views.dry_run_page, name="dry_run"),
+]
