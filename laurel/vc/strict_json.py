@@ -14,11 +14,13 @@ class StrictJsonError(ValueError):
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise StrictJsonError(f"has a duplicate JSON key {key!r}")
-        result[key] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):  # rare: find the first repeated key for the message
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise StrictJsonError(f"has a duplicate JSON key {key!r}")
+            seen.add(key)
     return result
 
 
@@ -26,10 +28,16 @@ def _reject_constant(name: str) -> Any:
     raise StrictJsonError(f"uses the constant {name}, which JSON does not allow")
 
 
+_DECODER = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_constant=_reject_constant)
+
+
 def loads(text: str) -> Any:
     """Parse ``text``; raise :class:`StrictJsonError` on bad syntax, duplicate keys or NaN."""
+    if text.startswith("\ufeff"):
+        # As json.loads does: a byte-order mark is not JSON.
+        raise StrictJsonError("is not valid JSON: Unexpected UTF-8 BOM")
     try:
-        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_reject_constant)
+        return _DECODER.decode(text)
     except StrictJsonError:
         raise
     except (ValueError, RecursionError) as error:  # JSONDecodeError, oversized integers, deep nesting
