@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
@@ -127,7 +127,7 @@ def list_rules(request: HttpRequest, slug: str, public_id: str) -> list[RuleOut]
     response={201: RuleOut, 403: Problem, 404: Problem, 422: Problem},
     summary="Save a new revision of the badge's rule, a draft unless `live`",
 )
-def create_rule(request: HttpRequest, slug: str, public_id: str, payload: RuleIn) -> tuple[int, RuleOut]:
+def create_rule(request: HttpRequest, slug: str, public_id: str, payload: RuleIn) -> JsonResponse:
     access = org_access(request, slug, DEFINE)
     badge = _badge(access.org, public_id)
     try:
@@ -140,7 +140,7 @@ def create_rule(request: HttpRequest, slug: str, public_id: str, payload: RuleIn
         ) from None
     except ValidationError as error:
         raise validation_problem([{"pointer": "", "message": m} for m in error.messages]) from None
-    return 201, rule_out(rule)
+    return JsonResponse(rule_out(rule).model_dump(mode="json"), status=201)
 
 
 @router.post(
