@@ -24,6 +24,7 @@ from laurel.awards.checks import (
 )
 from laurel.awards.emails import queue_award_emails
 from laurel.awards.models import Award, AwardBatch, local_today
+from laurel.awards.signals import awards_created
 from laurel.core.actor import Actor
 from laurel.core.csvio import CsvError, read_csv, write_csv
 from laurel.core.text import canonical_email, canonical_student_id
@@ -194,6 +195,7 @@ def _create_award(
     )
     # Takes the award's status slot now; signing follows in the background after commit.
     award_created(new)
+    awards_created.send(sender=Award, org=org, awards=[new])
     queue_award_emails(org, [new])
     return new
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from laurel.accounts.models import Identifier
 from laurel.achievements.models import Achievement, AchievementVersion
 from laurel.audit.models import AuditEvent
+from laurel.awards import signals
 from laurel.awards.checks import AwardInput, holder_message, student_id_clash
 from laurel.awards.emails import queue_award_emails
 from laurel.awards.models import Award, AwardBatch
@@ -101,6 +102,7 @@ def award_many(
         Award.objects.bulk_create(awards)
         AuditEvent.objects.bulk_create(_award_event(actor, org, award, source) for award in awards)
         awards_created(awards, sign_later=sign_later)
+        signals.awards_created.send(sender=Award, org=org, awards=awards)
         queue_award_emails(org, awards)
         outcome.awards = awards
     return outcome

@@ -6,7 +6,7 @@ together, so a worker dying at any point leaves either both or neither.
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -325,16 +325,28 @@ def _issue(
         summary=f"{achievement.slug} → {recipient.email}",
         after={"award": made.public_id, "rule": rule.number, "facts": state.issued_fact_ids},
     )
-    queue_dependents(org, recipient.pk, [achievement])
+    # The new award itself queues the badges that require it (awards.signals.awards_created).
 
 
-def queue_dependents(org: Organization, recipient_id: int, achievements: Iterable[Achievement]) -> int:
-    """Queue the learner's pairs for badges whose live rules require one of these badges."""
-    wanted = {str(a.public_id) for a in achievements}
-    live = Rule.objects.filter(org=org, state=Rule.State.LIVE).values_list("achievement_id", "requires")
-    pairs = [(recipient_id, owner) for owner, requires in live if wanted & set(requires)]
+def queue_dependents_of(org: Organization, awards: Sequence[Award]) -> int:
+    """Queue each new award's learner for the badges whose live rules require the awarded badge.
+
+    Called for every award, however made (``awards.signals.awards_created``), in its transaction.
+    """
+    live = list(Rule.objects.filter(org=org, state=Rule.State.LIVE).values_list("achievement_id", "requires"))
+    if not live or not awards:
+        return 0
+    public_ids = dict(
+        Achievement.objects.filter(pk__in={a.achievement_id for a in awards}).values_list("pk", "public_id")
+    )
+    pairs = {
+        (award.recipient_id, owner)
+        for award in awards
+        for owner, requires in live
+        if str(public_ids[award.achievement_id]) in requires
+    }
     if pairs:
-        pending.enqueue(org, pairs)
+        pending.enqueue(org, sorted(pairs))
         nudge_after_commit()
     return len(pairs)
 

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -6,7 +8,16 @@ class RulesConfig(AppConfig):
     label = "rules"
 
     def ready(self) -> None:
+        from laurel.awards.signals import awards_created
         from laurel.ingest import pending
         from laurel.rules.finder import find_pairs
 
         pending.register(find_pairs)
+        awards_created.connect(_on_awards_created, dispatch_uid="rules.dependents")
+
+
+def _on_awards_created(sender: object, org: Any, awards: list[Any], **kwargs: Any) -> None:
+    """Badges whose live rules require the ones just awarded are evaluated again for those learners."""
+    from laurel.rules.actions import queue_dependents_of
+
+    queue_dependents_of(org, awards)

@@ -45,7 +45,7 @@ def _reads(clause: Clause) -> list[Read]:
     if isinstance(clause, Approval):
         return [("approval", clause.course, clause.item)]
     assert isinstance(clause, Badges)
-    return []  # awards are not facts; issuing queues the dependents (actions.queue_dependents)
+    return []  # awards are not facts; each new award queues its dependents (actions.queue_dependents_of)
 
 
 def reads(criteria: Criteria) -> list[list[str]]:

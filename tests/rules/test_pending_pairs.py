@@ -1,5 +1,10 @@
 """New facts queue the pairs of the live rules that read them; draining evaluates and empties the queue."""
 
+from datetime import date
+
+from laurel.awards.actions import award
+from laurel.awards.bulk import Wanted, award_many
+from laurel.awards.checks import AwardInput
 from laurel.awards.models import Award
 from laurel.ingest.facts import FactInput, Identity, link_identity, record_facts
 from laurel.ingest.models import PendingEvaluation, SourceIdentity
@@ -91,3 +96,30 @@ class PendingPairTests(RulesTestCase):
         # Tried once in the first batch, once more alone; then left for a later run.
         self.assertEqual(len(logs.records), 2)
         self.assertEqual(queued(), [(self.lee.pk, self.intro.pk)])
+
+
+class BadgesAwardedOutsideTheEngineTests(RulesTestCase):
+    def setUp(self) -> None:
+        # The intro badge's live rule requires the data-analysis badge.
+        requires = {"criteria": {"badges": {"achievements": [str(self.badge.public_id)]}}}
+        save_rule(self.actor, self.intro, requires, live=True)
+        PendingEvaluation.objects.all().delete()
+
+    def test_a_badge_awarded_by_hand_queues_the_badges_that_require_it(self) -> None:
+        award(self.actor, self.org, self.badge, email="hong@example.com", name="홍길동")
+        self.assertEqual(queued(), [(self.hong.pk, self.intro.pk)])
+
+    def test_badges_awarded_in_bulk_queue_the_badges_that_require_them(self) -> None:
+        people = [("hong@example.com", "홍길동"), ("lee@example.com", "이영희")]
+        wanted = [
+            Wanted(achievement=self.badge, data=AwardInput(email=e, name=n, issued_on=date(2026, 3, 2)))
+            for e, n in people
+        ]
+        outcome = award_many(self.actor, self.org, wanted, source=Award.Source.API)
+        self.assertEqual(len(outcome.awards), 2)
+        expected = sorted((a.recipient_id, self.intro.pk) for a in outcome.awards)
+        self.assertEqual(queued(), expected)
+
+    def test_a_badge_no_rule_requires_queues_nothing(self) -> None:
+        award(self.actor, self.org, self.intro, email="hong@example.com", name="홍길동")
+        self.assertEqual(queued(), [])
