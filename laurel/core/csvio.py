@@ -9,7 +9,8 @@ start that way, and `write_csv` neutralizes it on export.
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -113,6 +114,50 @@ def _header_map(header: Sequence[str], columns: Sequence[Column]) -> tuple[list[
     return positions, unknown
 
 
+def open_reader(data: bytes, *, max_bytes: int | None = None) -> tuple["csv._reader", str, str]:
+    """A CSV reader over the decoded file, with its encoding and delimiter; the file-wide checks.
+
+    Raises CsvError when the file is too large, undecodable or empty.
+    """
+    max_bytes = settings.MAX_CSV_BYTES if max_bytes is None else max_bytes
+    if len(data) > max_bytes:
+        raise CsvError(
+            _("The file is %(size)s bytes; the limit is %(limit)s bytes.")
+            % {"size": len(data), "limit": max_bytes}
+        )
+    text, encoding = decode(data)
+    if not text.strip():
+        raise CsvError(_("The file is empty."))
+    delimiter = sniff_delimiter(text)
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True), encoding, delimiter
+
+
+def data_rows(reader: "csv._reader", *, max_rows: int | None = None) -> Iterator[tuple[int, list[str]]]:
+    """The rows after the header as (line number, cells); fully blank rows are skipped."""
+    max_rows = settings.MAX_CSV_ROWS if max_rows is None else max_rows
+    count = 0
+    for number, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if count >= max_rows:
+            raise CsvError(
+                _("The file has more than %(limit)s rows; split it into smaller files.") % {"limit": max_rows}
+            )
+        count += 1
+        yield number, cells
+
+
+@contextmanager
+def reading(reader: "csv._reader") -> Iterator[None]:
+    """Malformed CSV inside the block becomes a CsvError naming its line."""
+    try:
+        yield
+    except csv.Error as error:
+        raise CsvError(
+            _("Line %(line)s cannot be read as CSV: %(error)s") % {"line": reader.line_num, "error": error}
+        ) from None
+
+
 def read_csv(
     data: bytes,
     columns: Sequence[Column],
@@ -126,19 +171,8 @@ def read_csv(
     columns are ignored and named in the warnings. Raises CsvError for
     problems with the whole file: size, encoding, header, row count.
     """
-    max_bytes = settings.MAX_CSV_BYTES if max_bytes is None else max_bytes
-    max_rows = settings.MAX_CSV_ROWS if max_rows is None else max_rows
-    if len(data) > max_bytes:
-        raise CsvError(
-            _("The file is %(size)s bytes; the limit is %(limit)s bytes.")
-            % {"size": len(data), "limit": max_bytes}
-        )
-    text, encoding = decode(data)
-    if not text.strip():
-        raise CsvError(_("The file is empty."))
-    delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
+    reader, encoding, delimiter = open_reader(data, max_bytes=max_bytes)
+    with reading(reader):
         header = next(reader)
         positions, unknown = _header_map(header, columns)
         table = CsvTable(encoding=encoding, delimiter=delimiter, columns=[p for p in positions if p])
@@ -146,23 +180,12 @@ def read_csv(
             table.warnings.append(
                 _("These columns are not used and were ignored: %(names)s.") % {"names": ", ".join(unknown)}
             )
-        for number, cells in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(table.rows) >= max_rows:
-                raise CsvError(
-                    _("The file has more than %(limit)s rows; split it into smaller files.")
-                    % {"limit": max_rows}
-                )
+        for number, cells in data_rows(reader, max_rows=max_rows):
             values = {name: "" for name in table.columns}
             for name, cell in zip(positions, cells, strict=False):
                 if name:
                     values[name] = cell.strip(" ")
             table.rows.append(CsvRow(line=number, values=values))
-    except csv.Error as error:
-        raise CsvError(
-            _("Line %(line)s cannot be read as CSV: %(error)s") % {"line": reader.line_num, "error": error}
-        ) from None
     return table
 
 
