@@ -1,21 +1,19 @@
 """API bearer tokens: shown once, stored as a SHA-256 hash, revocable."""
 
 import hmac
-from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laurel.accounts.models import ApiToken, User, hash_token
 from laurel.audit.actions import record
 from laurel.core.actor import Actor
+from laurel.core.touch import touch
 from laurel.orgs.models import Membership, Organization
 
 PREFIX_LENGTH = 12  # "lrl_" and eight characters, enough to tell tokens apart
-TOUCH_INTERVAL = timedelta(minutes=1)
 MAX_RAW_LENGTH = 100
 MAX_NAME_LENGTH = 100  # ApiToken.name
 
@@ -62,15 +60,5 @@ def authenticate_token(raw: str) -> ApiToken | None:
         return None
     if not Membership.objects.filter(org_id=token.org_id, user_id=token.user_id).exists():
         return None
-    _touch(token)
+    touch(token, "last_used_at")
     return token
-
-
-def _touch(token: ApiToken) -> None:
-    # Writing on every request would turn each API read into a write; once a minute is enough.
-    now = timezone.now()
-    if token.last_used_at is not None and now - token.last_used_at < TOUCH_INTERVAL:
-        return
-    stale = Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - TOUCH_INTERVAL)
-    ApiToken.objects.filter(stale, pk=token.pk).update(last_used_at=now)
-    token.last_used_at = now

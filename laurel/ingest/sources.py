@@ -10,18 +10,17 @@ import hashlib
 import hmac
 import importlib
 import secrets
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laurel.audit.actions import record
 from laurel.core.actor import Actor
+from laurel.core.touch import touch as touch_field
 from laurel.credentials import kek
 from laurel.ingest.models import Source
 from laurel.orgs.models import Organization
@@ -32,7 +31,6 @@ CALIPER_TOKEN_PREFIX = "lcs_"
 WEBHOOK_SECRET_PREFIX = "whsec_"
 KEY_LENGTH = 16  # of a Caliper token kept in clear as its key: the prefix and 12 random characters
 MAX_CREDENTIAL = 200
-TOUCH_INTERVAL = timedelta(minutes=1)
 MAX_NAME = 200
 # Compared against when no source has the username, so both paths cost the same.
 _DUMMY_DIGEST = hashlib.sha256(b"laurel no such source").hexdigest()
@@ -167,7 +165,7 @@ def _authenticate(kind: str, key: str, secret: str) -> Source | None:
     matches = hmac.compare_digest(stored, digest(secret))
     if source is None or not matches or not source.is_active:
         return None
-    _touch(source)
+    touch_field(source, "last_seen_at")
     return source
 
 
@@ -192,18 +190,9 @@ def webhook_secret(source: Source) -> str:
 
 
 def touch(source: Source) -> None:
-    """Note that the source was heard from; for endpoints that authenticate by other means."""
-    _touch(source)
-
-
-def _touch(source: Source) -> None:
-    # One write a minute at most: a busy LRS sends hundreds of requests a second.
-    now = timezone.now()
-    if source.last_seen_at is not None and now - source.last_seen_at < TOUCH_INTERVAL:
-        return
-    stale = Q(last_seen_at__isnull=True) | Q(last_seen_at__lte=now - TOUCH_INTERVAL)
-    Source.objects.filter(stale, pk=source.pk).update(last_seen_at=now)
-    source.last_seen_at = now
+    """Note that the source was heard from (at most one write a minute: a busy LRS sends
+    hundreds of requests a second); also for endpoints that authenticate by other means."""
+    touch_field(source, "last_seen_at")
 
 
 def sources_of(org: Organization, kind: str | None = None) -> "list[Source]":
