@@ -262,16 +262,18 @@ def proof_config_rdfc(
     return config
 
 
-def _canonize(document: Mapping[str, Any], extra_contexts: ExtraContexts) -> str:
+def _canonize(
+    document: Mapping[str, Any], extra_contexts: ExtraContexts, shared: compiled.SharedWalks | None = None
+) -> str:
     """RDFC-1.0 N-Quads: the compiled path when it handles the document, else pyld's.
 
     Both give byte-identical output (tests/vc/test_compiled.py); the compiled one refuses,
     rather than guesses, whatever it does not handle, and caller-supplied contexts always
-    take the generic path.
+    take the generic path. ``shared`` holds the parts a batch's documents have in common.
     """
     if extra_contexts is None:
         try:
-            return compiled.canonize_compiled(document)
+            return compiled.canonize_compiled(document, shared)
         except compiled.NotCompilable:
             pass
     return jsonld.canonize(document, extra_contexts=extra_contexts)
@@ -346,10 +348,7 @@ def sign_many(
         if config_hash is None:
             config_hash = hashlib.sha256(_canonize(config, None).encode("utf-8")).digest()
             config_hashes.append((context, config_hash))
-        try:
-            canonical = compiled.canonize_compiled(document, shared)
-        except compiled.NotCompilable:
-            canonical = _canonize(document, None)
+        canonical = _canonize(document, None, shared)
         data = config_hash + hashlib.sha256(canonical.encode("utf-8")).digest()
         signed.append(_with_proof(document, config, key.sign(data)))
     return signed
