@@ -6,3 +6,6 @@ from django.dispatch import Signal
 # by a rule), with ``org`` and ``awards`` (a list). The criteria engine listens, to re-check
 # badges that require the ones just awarded.
 awards_created = Signal()
+# Sent inside the transaction that revokes an award, with ``award``; the criteria engine mirrors
+# the revocation on the record that issued it.
+award_revoked = Signal()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from laurel.audit.actions import record
 from laurel.awards.models import Award
+from laurel.awards.signals import award_revoked
 from laurel.core.actor import Actor
 from laurel.credentials import issuers, keys
 from laurel.credentials.models import AwardStatus, Credential, IssuerKey, StatusList
@@ -165,11 +166,7 @@ def revoke(actor: Actor, award: Award, reason: str) -> Award:
         award.save(update_fields=["revoked_at", "revocation_reason"])
         _set_bit(slots.revocation_list, slots.revocation_index, True)
         record(actor, award.org, "awards.revoke", award, summary=reason, after={"reason": reason})
-        # The criteria engine's record of the award moves with it (imported here: rules builds
-        # on awards and credentials, not the other way round).
-        from laurel.rules.actions import award_revoked
-
-        award_revoked(award)
+        award_revoked.send(sender=Award, award=award)
         return award
 
 

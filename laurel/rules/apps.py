@@ -8,12 +8,13 @@ class RulesConfig(AppConfig):
     label = "rules"
 
     def ready(self) -> None:
-        from laurel.awards.signals import awards_created
+        from laurel.awards.signals import award_revoked, awards_created
         from laurel.ingest import pending
         from laurel.rules.finder import find_pairs
 
         pending.register(find_pairs)
         awards_created.connect(_on_awards_created, dispatch_uid="rules.dependents")
+        award_revoked.connect(_on_award_revoked, dispatch_uid="rules.revocations")
 
 
 def _on_awards_created(sender: object, org: Any, awards: list[Any], **kwargs: Any) -> None:
@@ -21,3 +22,10 @@ def _on_awards_created(sender: object, org: Any, awards: list[Any], **kwargs: An
     from laurel.rules.actions import queue_dependents_of
 
     queue_dependents_of(org, awards)
+
+
+def _on_award_revoked(sender: object, award: Any, **kwargs: Any) -> None:
+    """The engine's record of a revoked award shows it revoked at once, not at the next evaluation."""
+    from laurel.rules.actions import award_revoked
+
+    award_revoked(award)

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 
 from laurel.audit.models import AuditEvent
 from laurel.awards.models import Award
+from laurel.credentials.status import revoke
 from laurel.ingest.facts import record_facts, void_facts
 from laurel.ingest.models import Fact, PendingEvaluation
 from laurel.rules.actions import approve, award_revoked, evaluate_pair, save_rule
@@ -130,6 +131,13 @@ class AwardStateTests(RulesTestCase):
         award.revoked_at = NOW
         award.save(update_fields=["revoked_at"])
         self.assertEqual(award_revoked(award), 1)
+        self.assertEqual(AwardState.objects.get().state, State.REVOKED)
+
+    def test_revoking_through_the_status_action_mirrors_at_once(self) -> None:
+        save_rule(self.actor, self.badge, RULE, live=True)
+        self.meet()
+        self.evaluate()
+        revoke(self.actor, Award.objects.get(), "issued by mistake")
         self.assertEqual(AwardState.objects.get().state, State.REVOKED)
 
     def test_an_award_the_badge_refuses_is_noted_and_the_learner_stays_in_progress(self) -> None:
