@@ -54,7 +54,8 @@ def registration(platform: Platform) -> Registration:
         reg.set_auth_audience(platform.auth_audience)
     key = keys.current(platform.source)
     if key is not None:
-        reg.set_tool_private_key(keys.private_pem(key))
+        # A key object rather than PEM text: the JWT library would parse the text on every signature.
+        reg.set_tool_private_key(keys.private_key(key))  # type: ignore[arg-type]
         reg.set_tool_public_key(keys.public_pem(key))
     return reg
 
@@ -66,20 +67,28 @@ class ToolConf(ToolConfAbstract):  # type: ignore[type-arg]
         self.platform = Platform.objects.filter(source=source).select_related("source").first()
         # An instance attribute: the library's default is a dict shared by every instance.
         self.issuers_relation_types = {}
+        self._registration: Registration | None = None
         if self.platform is not None:
             self.set_iss_has_many_clients(self.platform.issuer)
+
+    def _platform_registration(self) -> Registration:
+        # The library asks several times per request; the private key is decrypted once.
+        assert self.platform is not None
+        if self._registration is None:
+            self._registration = registration(self.platform)
+        return self._registration
 
     def _matches(self, iss: str, client_id: str | None) -> bool:
         platform = self.platform
         return platform is not None and platform.issuer == iss and client_id in (None, "", platform.client_id)
 
     def find_registration_by_issuer(self, iss: str, *args: Any, **kwargs: Any) -> Registration | None:
-        return registration(self.platform) if self.platform and self._matches(iss, None) else None
+        return self._platform_registration() if self.platform and self._matches(iss, None) else None
 
     def find_registration_by_params(
         self, iss: str, client_id: str, *args: Any, **kwargs: Any
     ) -> Registration | None:
-        return registration(self.platform) if self.platform and self._matches(iss, client_id) else None
+        return self._platform_registration() if self.platform and self._matches(iss, client_id) else None
 
     def find_deployment(self, iss: str, deployment_id: str) -> LtiDeployment | None:
         return self.find_deployment_by_params(iss, deployment_id, "")

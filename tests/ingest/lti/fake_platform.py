@@ -26,6 +26,8 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet, RSAKey
 
+from tests.ingest.lti.keypool import platform_key
+
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
 INSTITUTION_ROLE = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#"
@@ -115,15 +117,16 @@ class FakePlatform:
     refuse_scores: bool = False
 
     def __post_init__(self) -> None:
-        self.key = RSAKey.generate_key(
-            2048, parameters={"kid": "platform-key-1", "alg": "RS256", "use": "sig"}
-        )
+        self.key = platform_key()
         self._tokens: dict[str, list[str]] = {}
         self._jtis: set[str] = set()
         self._logins: dict[str, dict[str, str]] = {}
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.base = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll interval: shutdown() waits for the next poll, half a second by default.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     # --- lifecycle --------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ import time
 from laurel.ingest.lti.models import Context, Member
 from laurel.ingest.models import SourceIdentity
 from tests.ingest.lti.helpers import LtiTestCase
+from tests.ingest.lti.keypool import platform_key
 
 
 class CanvasLaunchTests(LtiTestCase):
@@ -71,10 +72,8 @@ class CanvasLaunchTests(LtiTestCase):
         self.assertIn("Nonce", replay.content.decode())
 
     def test_an_id_token_signed_with_another_key_is_refused(self) -> None:
-        from joserfc.jwk import RSAKey
-
         query = self.login_redirect()
-        forged = RSAKey.generate_key(2048)
+        forged = platform_key("forger")
         claims = self.platform.claims_for(self.learner_person, query["nonce"])
         token = self.platform.sign(claims, key=forged)  # same kid, wrong key
         response = self.client.post(self.path("launch"), {"id_token": token, "state": query["state"]})

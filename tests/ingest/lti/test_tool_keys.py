@@ -44,3 +44,9 @@ class ToolKeyTests(LtiTestCase):
         other, _lines = create_source(Actor(user=self.owner), self.org, "lti", "Moodle")
         self.assertNotEqual(keys.current(other).kid, keys.current(self.source).kid)
         self.assertEqual(ToolKey.objects.count(), 2)
+
+    def test_a_new_key_is_a_fresh_2048_bit_rsa_key(self) -> None:
+        # The suite draws keys from a pool; this checks the generator production uses.
+        first, second = keys.new_private_key(), keys.new_private_key()
+        self.assertEqual((first.key_size, first.public_key().public_numbers().e), (2048, 65537))
+        self.assertNotEqual(first.public_key().public_numbers().n, second.public_key().public_numbers().n)
