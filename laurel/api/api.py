@@ -10,6 +10,7 @@ from laurel.api import achievements, awards, bulk, errors, orgs, recipients, ver
 from laurel.api.auth import RATE, BearerToken, TokenThrottle
 from laurel.api.docs import LocalSwagger
 from laurel.ingest import api as ingest_api
+from laurel.ingest.lti import api as lti_api
 from laurel.rules import api as rules_api
 
 api = NinjaAPI(
@@ -25,5 +26,5 @@ api = NinjaAPI(
     docs=LocalSwagger(),
 )
 errors.install(api)
-for module in (orgs, achievements, recipients, bulk, awards, verify, ingest_api, rules_api):
+for module in (orgs, achievements, recipients, bulk, awards, verify, ingest_api, lti_api, rules_api):
     api.add_router("", module.router)

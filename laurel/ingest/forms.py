@@ -97,3 +97,73 @@ class LinkForm(forms.Form):
         if recipient is None:
             raise ValidationError(_("No recipient of this organization has that email or student id."))
         return recipient
+
+
+class PlatformForm(forms.Form):
+    """The values an LMS shows once the tool is added there; checked in full by register_platform."""
+
+    issuer = forms.CharField(
+        label=gettext_lazy("Issuer"),
+        max_length=255,
+        help_text=gettext_lazy(
+            "Canvas: https://canvas.instructure.com · Moodle: the site's address · Blackboard: https://blackboard.com"
+        ),
+        widget=forms.URLInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    client_id = forms.CharField(
+        label=gettext_lazy("Client id"),
+        max_length=255,
+        help_text=gettext_lazy("Canvas: the developer key's id · Moodle and Blackboard: “Client ID”."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    deployment_ids = forms.CharField(
+        label=gettext_lazy("Deployment ids"),
+        max_length=5000,
+        help_text=gettext_lazy("One per line. Launches from any other deployment are refused."),
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+    )
+    auth_login_url = forms.CharField(
+        label=gettext_lazy("Authentication request URL"),
+        max_length=500,
+        help_text=gettext_lazy(
+            "Where the tool sends the browser to sign in (OIDC authorization endpoint). "
+            "Canvas: https://sso.canvaslms.com/api/lti/authorize_redirect"
+        ),
+        widget=forms.URLInput(attrs={"autocomplete": "off"}),
+    )
+    auth_token_url = forms.CharField(
+        label=gettext_lazy("Access token URL"),
+        max_length=500,
+        help_text=gettext_lazy(
+            "For roster and grade services. Canvas: https://sso.canvaslms.com/login/oauth2/token"
+        ),
+        widget=forms.URLInput(attrs={"autocomplete": "off"}),
+    )
+    jwks_url = forms.CharField(
+        label=gettext_lazy("Public keyset URL"),
+        max_length=500,
+        help_text=gettext_lazy(
+            "The platform's keys. Canvas: https://sso.canvaslms.com/api/lti/security/jwks"
+        ),
+        widget=forms.URLInput(attrs={"autocomplete": "off"}),
+    )
+    auth_audience = forms.CharField(
+        label=gettext_lazy("Access token audience (optional)"),
+        max_length=500,
+        required=False,
+        help_text=gettext_lazy(
+            "Only when the platform asks for one other than the token URL, as Blackboard does: "
+            "https://developer.blackboard.com/api/v1/gateway/oauth2/jwttoken"
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    @classmethod
+    def initial_for(cls, platform: object) -> dict[str, str]:
+        if platform is None:
+            return {}
+        fields = ("issuer", "client_id", "auth_login_url", "auth_token_url", "jwks_url", "auth_audience")
+        initial = {name: getattr(platform, name) for name in fields}
+        deployments = platform.deployments.order_by("deployment_id").values_list("deployment_id", flat=True)  # type: ignore[attr-defined]
+        initial["deployment_ids"] = "\n".join(deployments)
+        return initial

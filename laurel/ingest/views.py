@@ -7,7 +7,7 @@ Issuers see sources and import files; only owners create sources and handle thei
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,7 +19,10 @@ from laurel.ingest.csvimport import actions as imports
 from laurel.ingest.csvimport.common import Options
 from laurel.ingest.csvimport.formats import LABELS
 from laurel.ingest.facts import link_identity, link_known_identities
-from laurel.ingest.forms import ConfirmForm, ImportForm, LinkForm, SourceForm
+from laurel.ingest.forms import ConfirmForm, ImportForm, LinkForm, PlatformForm, SourceForm
+from laurel.ingest.lti import setup as lti_setup
+from laurel.ingest.lti.actions import register_platform, remove_platform
+from laurel.ingest.lti.models import Platform
 from laurel.ingest.models import Fact, ImportBatch, Source, SourceIdentity
 from laurel.orgs.access import org_view
 from laurel.orgs.models import Membership
@@ -90,6 +93,18 @@ def _detail_context(membership: Membership, source: Source) -> dict[str, object]
         "labels": LABELS,
         "can_manage": membership.can(MANAGE),
         "import_form": ImportForm() if source.kind == Source.Kind.CSV and source.is_active else None,
+        **(_lti_context(source) if source.kind == Source.Kind.LTI else {}),
+    }
+
+
+def _lti_context(source: Source) -> dict[str, object]:
+    platform = Platform.objects.filter(source=source).prefetch_related("deployments").first()
+    return {
+        "lines": {},
+        "tool_urls": lti_setup.labelled(source),
+        "canvas_json": lti_setup.canvas_json(source),
+        "canvas_configuration_url": lti_setup.tool_url(source, "canvas_configuration"),
+        "platform": platform,
     }
 
 
@@ -231,3 +246,54 @@ def _batch_action(request: HttpRequest, found: ImportBatch, form: ConfirmForm) -
             messages.error(request, message)
         return here
     return None
+
+
+def _lti_source(membership: Membership, public_id: str) -> Source:
+    source = _source(membership, public_id)
+    if source.kind != Source.Kind.LTI:
+        raise Http404
+    return source
+
+
+@org_view(MANAGE)
+@require_http_methods(["GET", "POST"])
+def platform(request: HttpRequest, membership: Membership, public_id: str) -> HttpResponse:
+    """Register the LMS an LTI source is installed in, or change its registration."""
+    source = _lti_source(membership, public_id)
+    existing = Platform.objects.filter(source=source).first()
+    form = PlatformForm(request.POST or None, initial=PlatformForm.initial_for(existing))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            register_platform(
+                Actor.from_request(request),
+                source,
+                issuer=data["issuer"],
+                client_id=data["client_id"],
+                auth_login_url=data["auth_login_url"],
+                auth_token_url=data["auth_token_url"],
+                jwks_url=data["jwks_url"],
+                deployment_ids=data["deployment_ids"],
+                auth_audience=data["auth_audience"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            message = (
+                _("The platform registration was saved.") if existing else _("The platform was registered.")
+            )
+            messages.success(request, message)
+            return redirect("ingest:detail", slug=membership.org.slug, public_id=source.public_id)
+    context = {"source": source, "form": form, "existing": existing, "tool_urls": lti_setup.labelled(source)}
+    return render(request, "ingest/platform.html", context, status=400 if form.errors else 200)
+
+
+@org_view(MANAGE)
+@require_POST
+def unregister_platform(request: HttpRequest, membership: Membership, public_id: str) -> HttpResponse:
+    source = _lti_source(membership, public_id)
+    if remove_platform(Actor.from_request(request), source):
+        messages.success(
+            request, _("The platform registration was removed; its launches are refused from now on.")
+        )
+    return redirect("ingest:detail", slug=membership.org.slug, public_id=source.public_id)

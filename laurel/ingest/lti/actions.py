@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pylti1p3.assignments_grades import AssignmentsGradesService
@@ -48,12 +49,91 @@ def ensure_tool_key(source: Source) -> ToolKey:
         return keys.current(source) or keys.generate(source)
 
 
-def _check_url(value: str, what: str) -> str:
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+MAX_ID = 255
+MAX_URL = 500
+
+
+def _check_url(value: str, what: str, errors: dict[str, str]) -> str:
+    """An https URL; plain http only for a platform on this machine while private fetches are
+    allowed (development), since the tool sends its signed assertions and fetches keys there."""
     value = value.strip()
-    parts = urlsplit(value)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ValidationError({what: _("Must be an http(s) URL.")})
+    if not value:
+        errors[what] = _("This field is required.")
+        return value
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError:
+        errors[what] = _("Enter a valid URL.")
+        return value
+    loopback = (parts.hostname or "") in LOOPBACK_HOSTS and settings.ALLOW_PRIVATE_FETCH
+    if not parts.hostname or parts.scheme not in ("https", "http") or " " in value:
+        errors[what] = _("Enter a valid URL.")
+    elif parts.scheme != "https" and not loopback:
+        errors[what] = _("The address must start with https://.")
+    elif parts.username or parts.password:
+        errors[what] = _("The address may not carry a user name or password.")
+    elif len(value) > MAX_URL:
+        errors[what] = _("The address may have at most %(limit)s characters.") % {"limit": MAX_URL}
     return value
+
+
+def _check_id(value: str, what: str, errors: dict[str, str]) -> str:
+    value = value.strip()
+    if not value:
+        errors[what] = _("This field is required.")
+    elif len(value) > MAX_ID:
+        errors[what] = _("At most %(limit)s characters.") % {"limit": MAX_ID}
+    return value
+
+
+def deployment_list(text: str | Sequence[str]) -> list[str]:
+    """Deployment ids from a list, or from text with one per line (commas also separate)."""
+    items = text.replace(",", "\n").splitlines() if isinstance(text, str) else text
+    return sorted({d.strip() for d in items if d.strip()})
+
+
+def _clean_registration(
+    source: Source,
+    issuer: str,
+    client_id: str,
+    auth_login_url: str,
+    auth_token_url: str,
+    jwks_url: str,
+    deployment_ids: Sequence[str],
+    auth_audience: str,
+) -> tuple[dict[str, str], list[str]]:
+    errors: dict[str, str] = {}
+    fields = {
+        "issuer": _check_url(issuer, "issuer", errors),
+        "client_id": _check_id(client_id, "client_id", errors),
+        "auth_login_url": _check_url(auth_login_url, "auth_login_url", errors),
+        "auth_token_url": _check_url(auth_token_url, "auth_token_url", errors),
+        "jwks_url": _check_url(jwks_url, "jwks_url", errors),
+        "auth_audience": auth_audience.strip(),
+    }
+    if len(fields["auth_audience"]) > MAX_URL:
+        errors["auth_audience"] = _("At most %(limit)s characters.") % {"limit": MAX_URL}
+    deployments = deployment_list(deployment_ids)
+    if not deployments:
+        errors["deployment_ids"] = _("Give at least one deployment id.")
+    elif any(len(d) > MAX_ID for d in deployments):
+        errors["deployment_ids"] = _("A deployment id may have at most %(limit)s characters.") % {
+            "limit": MAX_ID
+        }
+    if "issuer" not in errors and "client_id" not in errors:
+        taken = Platform.objects.filter(issuer=fields["issuer"], client_id=fields["client_id"]).exclude(
+            source=source
+        )
+        if taken.exists():
+            errors["client_id"] = _(
+                "Another source is already registered with this issuer and client id; "
+                "each registration in the LMS gets its own source."
+            )
+    if errors:
+        raise ValidationError({k: [v] for k, v in errors.items()})
+    return fields, deployments
 
 
 def register_platform(
@@ -68,43 +148,81 @@ def register_platform(
     deployment_ids: Sequence[str],
     auth_audience: str = "",
 ) -> Platform:
-    """Record (or update) the platform an LTI source is registered with, and its deployments."""
+    """Record (or update) the platform an LTI source is registered with, and its deployments.
+
+    Every field is checked before anything is written; the errors name their fields.
+    """
     if source.kind != Source.Kind.LTI:
         raise ValidationError(_("Only an LTI source has a platform."), code="invalid")
-    deployment_ids = sorted({d.strip() for d in deployment_ids if d.strip()})
-    if not deployment_ids:
-        raise ValidationError({"deployment_ids": _("Give at least one deployment id.")})
-    if not issuer.strip() or not client_id.strip():
-        raise ValidationError(_("The issuer and the client id are both needed."), code="invalid")
-    fields = {
-        "issuer": issuer.strip(),
-        "client_id": client_id.strip(),
-        "auth_login_url": _check_url(auth_login_url, "auth_login_url"),
-        "auth_token_url": _check_url(auth_token_url, "auth_token_url"),
-        "jwks_url": _check_url(jwks_url, "jwks_url"),
-        "auth_audience": auth_audience.strip(),
-        "updated_at": timezone.now(),
+    fields, deployments = _clean_registration(
+        source, issuer, client_id, auth_login_url, auth_token_url, jwks_url, deployment_ids, auth_audience
+    )
+    try:
+        with transaction.atomic():
+            return _save_registration(actor, source, fields, deployments)
+    except IntegrityError:  # the same issuer and client id registered at the same moment elsewhere
+        raise ValidationError(
+            {"client_id": [_("Another source is already registered with this issuer and client id.")]}
+        ) from None
+
+
+def _registration_record(platform: Platform) -> dict[str, Any]:
+    return {
+        "issuer": platform.issuer,
+        "client_id": platform.client_id,
+        "auth_login_url": platform.auth_login_url,
+        "auth_token_url": platform.auth_token_url,
+        "jwks_url": platform.jwks_url,
+        "auth_audience": platform.auth_audience,
+        "deployment_ids": sorted(platform.deployments.values_list("deployment_id", flat=True)),
     }
+
+
+def _save_registration(
+    actor: Actor, source: Source, fields: dict[str, str], deployments: list[str]
+) -> Platform:
+    existing = Platform.objects.select_for_update().filter(source=source).first()
+    before = _registration_record(existing) if existing is not None else None
+    platform, created = Platform.objects.update_or_create(
+        source=source, defaults={**fields, "updated_at": timezone.now()}
+    )
+    platform.deployments.exclude(deployment_id__in=deployments).delete()
+    known = set(platform.deployments.values_list("deployment_id", flat=True))
+    Deployment.objects.bulk_create(
+        [Deployment(platform=platform, deployment_id=d) for d in deployments if d not in known]
+    )
+    ensure_tool_key(source)
+    record(
+        actor,
+        source.org,
+        "lti.platform.register" if created else "lti.platform.update",
+        source,
+        summary=f"{platform.issuer} ({platform.client_id})",
+        before=before,
+        after={**fields, "deployment_ids": deployments},
+    )
+    return platform
+
+
+def remove_platform(actor: Actor, source: Source) -> bool:
+    """Forget the source's platform: its launches are refused from now on, and the courses,
+    rosters and gradebook columns learned from it go too. People and their facts stay.
+    False if there was none."""
     with transaction.atomic():
-        platform, created = Platform.objects.update_or_create(source=source, defaults=fields)
-        platform.deployments.exclude(deployment_id__in=deployment_ids).delete()
-        known = set(platform.deployments.values_list("deployment_id", flat=True))
-        Deployment.objects.bulk_create(
-            [Deployment(platform=platform, deployment_id=d) for d in deployment_ids if d not in known]
-        )
-        ensure_tool_key(source)
+        platform = Platform.objects.select_for_update().filter(source=source).first()
+        if platform is None:
+            return False
+        before = _registration_record(platform)
+        platform.delete()
         record(
             actor,
             source.org,
-            "lti.platform.register" if created else "lti.platform.update",
+            "lti.platform.remove",
             source,
-            summary=f"{platform.issuer} ({platform.client_id})",
-            after={
-                **{k: v for k, v in fields.items() if k != "updated_at"},
-                "deployment_ids": deployment_ids,
-            },
+            summary=f"{before['issuer']} ({before['client_id']})",
+            before=before,
         )
-    return platform
+    return True
 
 
 # --- launches --------------------------------------------------------------------------------

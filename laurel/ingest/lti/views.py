@@ -17,7 +17,7 @@ from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException, OIDCException
 
 from laurel.awards.models import Award
-from laurel.ingest.lti import claims, keys
+from laurel.ingest.lti import claims, keys, setup
 from laurel.ingest.lti.actions import Launch, record_launch
 from laurel.ingest.lti.config import DatabaseStorage, ToolConf, http_session, purge_expired
 from laurel.ingest.lti.models import Platform
@@ -162,3 +162,12 @@ def jwks(request: HttpRequest, public_id: str) -> HttpResponse:
     response = JsonResponse(keys.jwks(source))
     response["Cache-Control"] = "public, max-age=300"
     return response
+
+
+@require_GET
+def canvas_configuration(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The developer key JSON for Canvas's "Enter URL" method; tool URLs are not secrets."""
+    source = _source(public_id)
+    if source is None:
+        return JsonResponse({"error": "no active LTI source at this address"}, status=404)
+    return JsonResponse(setup.canvas_configuration(source), json_dumps_params={"ensure_ascii": False})

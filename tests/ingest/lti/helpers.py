@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from django.http import HttpResponse
+from django.test import override_settings
 
 from laurel.achievements.models import Achievement, AchievementVersion
 from laurel.awards.models import Award
@@ -28,6 +29,8 @@ def fetch(url: str, data: bytes | None = None) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
+# The fake platform listens on loopback over plain http, which only development allows.
+@override_settings(ALLOW_PRIVATE_FETCH=True)
 class LtiTestCase(BaseTestCase):
     shape_name = "canvas"
     source: Source
