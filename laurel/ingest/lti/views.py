@@ -13,11 +13,12 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pylti1p3.contrib.django import DjangoMessageLaunch, DjangoOIDCLogin
+from pylti1p3.contrib.django.request import DjangoRequest
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException, OIDCException
 
 from laurel.awards.models import Award
-from laurel.ingest.lti import claims, keys, setup
+from laurel.ingest.lti import claims, keys, setup, storage
 from laurel.ingest.lti.actions import Launch, record_launch
 from laurel.ingest.lti.config import DatabaseStorage, ToolConf, http_session, purge_expired
 from laurel.ingest.lti.models import Platform
@@ -63,9 +64,14 @@ def _error(request: HttpRequest, status: int, message: str) -> HttpResponse:
 
 
 @csrf_exempt
+@xframe_options_exempt
 @require_http_methods(["GET", "POST"])
 def login(request: HttpRequest, public_id: str) -> HttpResponse:
-    """Third-party initiated login (LTI Core §5.1.1): redirect to the platform's authorization endpoint."""
+    """Third-party initiated login (LTI Core §5.1.1): redirect to the platform's authorization endpoint.
+
+    When the platform offers a storage frame (``lti_storage_target``), a small page first keeps
+    state and nonce there, for browsers that refuse the state cookie in the platform's iframe.
+    """
     source = _source(public_id)
     if source is None:
         return _error(request, 404, _("There is no active LTI source at this address."))
@@ -74,11 +80,28 @@ def login(request: HttpRequest, public_id: str) -> HttpResponse:
         return _error(request, 404, _("This LTI source has no platform registered yet."))
     purge_expired()  # one indexed delete per login keeps the table at a few hours of logins
     oidc = DjangoOIDCLogin(request, conf, launch_data_storage=DatabaseStorage())
+    target = storage.storage_target(request)
     try:
         # The redirect URI is always our own launch URL, never the target_link_uri sent to us.
-        return oidc.redirect(tool_url(source, "launch"))
+        redirect = oidc.redirect(tool_url(source, "launch"))
     except (OIDCException, LtiException) as error:
         return _error(request, 400, _("The login request was refused: %(reason)s") % {"reason": error})
+    if not target:
+        return redirect
+    auth_url = redirect["Location"]
+    state, nonce = storage.auth_params(auth_url)
+    storage.remember_login(state, nonce, target)
+    config = {
+        "mode": "put",
+        "target": target,
+        "platform_origin": _origin(conf.platform.auth_login_url),
+        "state": state,
+        "nonce": nonce,
+        "auth_url": auth_url,
+    }
+    page = render(request, "ingest/lti/storage_login.html", {"config": config})
+    page.cookies = redirect.cookies  # the state cookie too: where the browser keeps it, it is enough
+    return _framed_by(page, conf.platform)
 
 
 @csrf_exempt
@@ -92,8 +115,24 @@ def launch(request: HttpRequest, public_id: str) -> HttpResponse:
     conf = ToolConf(source)
     if conf.platform is None:
         return _error(request, 404, _("This LTI source has no platform registered yet."))
+    state = request.POST.get("state", "")
+    vouched = None
+    if not storage.has_state_cookie(request, state) and (remembered := storage.login_of(state)):
+        if not request.POST.get(storage.CHECKED_FIELD):
+            return _storage_check(request, conf.platform, source, state, remembered)
+        if not storage.from_own_page(request):
+            return _error(
+                request, 400, _("The launch was refused: it did not come from this tool's own page.")
+            )
+        if not storage.take_login(state):
+            return _error(request, 400, _("The launch was refused: this sign-in was already used."))
+        vouched = storage.VouchedState(DjangoRequest(request, post_only=True), state)
     message = DjangoMessageLaunch(
-        request, conf, launch_data_storage=DatabaseStorage(), requests_session=http_session()
+        request,
+        conf,
+        cookie_service=vouched,
+        launch_data_storage=DatabaseStorage(),
+        requests_session=http_session(),
     )
     try:
         data = message.get_launch_data()
@@ -107,6 +146,28 @@ def launch(request: HttpRequest, public_id: str) -> HttpResponse:
     if staff and result.context is not None:
         request_sync(result.context)
     return _framed_by(render(request, "ingest/lti/launch.html", _page(result, staff)), conf.platform)
+
+
+def _storage_check(
+    request: HttpRequest, platform: Platform, source: Source, state: str, remembered: dict[str, str]
+) -> HttpResponse:
+    """A launch without its state cookie, from a login that kept state and nonce in the platform's
+    frame: a page that reads them back there and, when they match, posts the launch again."""
+    id_token = request.POST.get("id_token", "")
+    nonce = storage.unverified_nonce(id_token)
+    if not nonce or nonce != remembered.get("nonce"):
+        return _error(
+            request, 400, _("The launch was refused: it does not answer the sign-in this tool started.")
+        )
+    config = {
+        "mode": "get",
+        "target": remembered.get("target", "_parent"),
+        "platform_origin": _origin(platform.auth_login_url),
+        "state": state,
+        "nonce": nonce,
+    }
+    context = {"config": config, "id_token": id_token, "launch_url": tool_url(source, "launch")}
+    return _framed_by(render(request, "ingest/lti/storage_check.html", context), platform)
 
 
 def _page(result: Launch, staff: bool) -> dict[str, Any]:

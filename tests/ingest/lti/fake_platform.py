@@ -326,9 +326,49 @@ class FakePlatform:
             f'<form method="post" action="{html.escape(query["redirect_uri"])}">'
             f'<input type="hidden" name="id_token" value="{token}">'
             f'<input type="hidden" name="state" value="{html.escape(query["state"])}">'
-            "</form>"
+            "</form><script>document.forms[0].submit();</script>"
         )
         return 200, page
+
+    def course_page(self, tool_login_url: str, who: str, storage_target: str) -> str:
+        """A course page that shows the tool in an iframe, as an LMS does. With a storage target
+        it also runs the platform side of LTI postMessage Storage: values kept per sending
+        origin, answered only to that origin, and every message noted for the test."""
+        query = login_query(self, who, self.redirect_uris[0])
+        if storage_target:
+            query["lti_storage_target"] = storage_target
+        src = html.escape(f"{tool_login_url}?{urlencode(query)}")
+        frame = '<iframe name="storage-frame" src="about:blank" hidden></iframe>'
+        return (
+            "<!doctype html><html><head><title>Course</title></head><body><h1>CPS 435</h1>"
+            + (frame if storage_target not in ("", "_parent") else "")
+            + f'<iframe id="tool" name="tool" src="{src}" width="800" height="600"></iframe>'
+            + f"<script>{STORAGE_SCRIPT if storage_target else ''}</script></body></html>"
+        )
+
+
+# The platform's half of postMessage Storage. It listens in the course page itself; for a named
+# frame target it answers from that frame's window, as Canvas's forwarding frame does.
+STORAGE_SCRIPT = """
+window.ltiMessages = [];
+var stored = {};
+function serve(event) {
+  var data = event.data;
+  if (!data || typeof data !== "object" || typeof data.subject !== "string") return;
+  window.ltiMessages.push({subject: data.subject, key: data.key, origin: event.origin});
+  var bucket = stored[event.origin] = stored[event.origin] || {};
+  var reply = {subject: data.subject + ".response", message_id: data.message_id, key: data.key};
+  if (data.subject === "lti.put_data") {
+    bucket[data.key] = data.value; reply.value = data.value;
+  } else if (data.subject === "lti.get_data") {
+    if (Object.prototype.hasOwnProperty.call(bucket, data.key)) reply.value = bucket[data.key];
+    else reply.error = {code: "bad_request", message: "nothing stored under this key"};
+  } else return;
+  event.source.postMessage(reply, event.origin);
+}
+var named = document.querySelector("iframe[name=storage-frame]");
+(named ? named.contentWindow : window).addEventListener("message", serve);
+"""
 
 
 def form_fields(page: str) -> dict[str, str]:
@@ -369,6 +409,11 @@ def _handler(platform: FakePlatform) -> type[BaseHTTPRequestHandler]:
             query = {k: v[0] for k, v in parse_qs(url.query).items()}
             if url.path == "/jwks":
                 return self._send(200, {"keys": [platform.key.as_dict(private=False)]})
+            if url.path == "/course":
+                page = platform.course_page(
+                    query["tool"], query.get("who", "learner"), query.get("target", "")
+                )
+                return self._send(200, page, "text/html; charset=utf-8")
             if url.path == "/auth":
                 status, page = platform.authorize(query)
                 return self._send(status, page, "text/html; charset=utf-8")
