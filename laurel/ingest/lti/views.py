@@ -59,8 +59,10 @@ def _framed_by(response: HttpResponse, platform: Platform, form_target: str = ""
     return response
 
 
-def _error(request: HttpRequest, status: int, message: str) -> HttpResponse:
-    return render(request, "ingest/lti/error.html", {"message": message}, status=status)
+def _error(request: HttpRequest, status: int, message: str, platform: Platform | None = None) -> HttpResponse:
+    page = render(request, "ingest/lti/error.html", {"message": message}, status=status)
+    # Shown inside the platform's iframe, where it is known: a refusal people can read there.
+    return _framed_by(page, platform) if platform is not None else page
 
 
 @csrf_exempt
@@ -85,7 +87,9 @@ def login(request: HttpRequest, public_id: str) -> HttpResponse:
         # The redirect URI is always our own launch URL, never the target_link_uri sent to us.
         redirect = oidc.redirect(tool_url(source, "launch"))
     except (OIDCException, LtiException) as error:
-        return _error(request, 400, _("The login request was refused: %(reason)s") % {"reason": error})
+        return _error(
+            request, 400, _("The login request was refused: %(reason)s") % {"reason": error}, conf.platform
+        )
     if not target:
         return redirect
     auth_url = redirect["Location"]
@@ -122,10 +126,15 @@ def launch(request: HttpRequest, public_id: str) -> HttpResponse:
             return _storage_check(request, conf.platform, source, state, remembered)
         if not storage.from_own_page(request):
             return _error(
-                request, 400, _("The launch was refused: it did not come from this tool's own page.")
+                request,
+                400,
+                _("The launch was refused: it did not come from this tool's own page."),
+                conf.platform,
             )
         if not storage.take_login(state):
-            return _error(request, 400, _("The launch was refused: this sign-in was already used."))
+            return _error(
+                request, 400, _("The launch was refused: this sign-in was already used."), conf.platform
+            )
         vouched = storage.VouchedState(DjangoRequest(request, post_only=True), state)
     message = DjangoMessageLaunch(
         request,
@@ -137,7 +146,9 @@ def launch(request: HttpRequest, public_id: str) -> HttpResponse:
     try:
         data = message.get_launch_data()
     except LtiException as error:
-        return _error(request, 400, _("The launch was refused: %(reason)s") % {"reason": error})
+        return _error(
+            request, 400, _("The launch was refused: %(reason)s") % {"reason": error}, conf.platform
+        )
     touch(source)
     result = record_launch(conf.platform, data, timezone.now())
     if message.is_deep_link_launch():
@@ -157,7 +168,10 @@ def _storage_check(
     nonce = storage.unverified_nonce(id_token)
     if not nonce or nonce != remembered.get("nonce"):
         return _error(
-            request, 400, _("The launch was refused: it does not answer the sign-in this tool started.")
+            request,
+            400,
+            _("The launch was refused: it does not answer the sign-in this tool started."),
+            platform,
         )
     config = {
         "mode": "get",
@@ -202,9 +216,9 @@ def _deep_link_response(
     settings = claims.deep_linking(data)
     return_url = settings.get("deep_link_return_url")
     if not isinstance(return_url, str) or not _origin(return_url):
-        return _error(request, 400, _("The deep linking request has no return URL."))
+        return _error(request, 400, _("The deep linking request has no return URL."), platform)
     if "ltiResourceLink" not in (settings.get("accept_types") or []):
-        return _error(request, 400, _("The platform does not accept LTI resource links here."))
+        return _error(request, 400, _("The platform does not accept LTI resource links here."), platform)
     resource = DeepLinkResource().set_title(_("Laurel badges")).set_url(tool_url(source, "launch"))
     token = message.get_deep_link().get_response_jwt([resource])
     page = render(
