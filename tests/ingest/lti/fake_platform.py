@@ -330,7 +330,7 @@ class FakePlatform:
         )
         return 200, page
 
-    def course_page(self, tool_login_url: str, who: str, storage_target: str) -> str:
+    def course_page(self, tool_login_url: str, who: str, storage_target: str, tamper: bool = False) -> str:
         """A course page that shows the tool in an iframe, as an LMS does. With a storage target
         it also runs the platform side of LTI postMessage Storage: values kept per sending
         origin, answered only to that origin, and every message noted for the test."""
@@ -343,7 +343,8 @@ class FakePlatform:
             "<!doctype html><html><head><title>Course</title></head><body><h1>CPS 435</h1>"
             + (frame if storage_target not in ("", "_parent") else "")
             + f'<iframe id="tool" name="tool" src="{src}" width="800" height="600"></iframe>'
-            + f"<script>{STORAGE_SCRIPT if storage_target else ''}</script></body></html>"
+            + f"<script>var tamper = {'true' if tamper else 'false'};"
+            + f"{STORAGE_SCRIPT if storage_target else ''}</script></body></html>"
         )
 
 
@@ -361,7 +362,8 @@ function serve(event) {
   if (data.subject === "lti.put_data") {
     bucket[data.key] = data.value; reply.value = data.value;
   } else if (data.subject === "lti.get_data") {
-    if (Object.prototype.hasOwnProperty.call(bucket, data.key)) reply.value = bucket[data.key];
+    if (tamper) reply.value = "state-of-another-login";
+    else if (Object.prototype.hasOwnProperty.call(bucket, data.key)) reply.value = bucket[data.key];
     else reply.error = {code: "bad_request", message: "nothing stored under this key"};
   } else return;
   event.source.postMessage(reply, event.origin);
@@ -411,7 +413,7 @@ def _handler(platform: FakePlatform) -> type[BaseHTTPRequestHandler]:
                 return self._send(200, {"keys": [platform.key.as_dict(private=False)]})
             if url.path == "/course":
                 page = platform.course_page(
-                    query["tool"], query.get("who", "learner"), query.get("target", "")
+                    query["tool"], query.get("who", "learner"), query.get("target", ""), "tamper" in query
                 )
                 return self._send(200, page, "text/html; charset=utf-8")
             if url.path == "/auth":

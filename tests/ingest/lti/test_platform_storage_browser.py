@@ -75,12 +75,14 @@ def lms(live_server: Any, settings: Any) -> Iterator[tuple[FakePlatform, Source]
     platform.stop()
 
 
-def open_course(browser: Any, platform: FakePlatform, source: Source, target: str) -> tuple[Any, Any]:
+def open_course(
+    browser: Any, platform: FakePlatform, source: Source, target: str, extra: str = ""
+) -> tuple[Any, Any]:
     page = browser.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     login = describe(source)["login_url"]
-    page.goto(f"{platform.base}/course?tool={login}&target={target}")
+    page.goto(f"{platform.base}/course?tool={login}&target={target}{extra}")
     return page, errors
 
 
@@ -113,3 +115,12 @@ def test_with_platform_storage_the_learner_is_signed_in(strict_browser: Any, lms
     identity = SourceIdentity.objects.get(kind="lti")
     assert identity.recipient is not None and identity.recipient.email == "jane@example.edu"
     assert Member.objects.filter(identity=identity).exists()
+
+
+def test_values_the_platform_frame_did_not_keep_stop_the_launch(strict_browser: Any, lms: Any) -> None:
+    platform, source = lms
+    page, _errors = open_course(strict_browser, platform, source, "_parent", "&tamper=1")
+    frame = page.frame(name="tool")
+    frame.wait_for_selector("text=This sign-in was not started in this browser")
+    assert not frame.locator("#lti-storage-failed").is_visible()
+    assert not SourceIdentity.objects.exists()
