@@ -158,6 +158,18 @@ class PlatformForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 
+    frame_origins = forms.CharField(
+        label=gettext_lazy("Addresses of the LMS's pages (optional)"),
+        max_length=5000,
+        required=False,
+        help_text=gettext_lazy(
+            "One per line, when the LMS shows its courses at another address than the issuer's, "
+            "as Canvas cloud does (https://school.instructure.com) or Blackboard "
+            "(https://school.blackboard.com). The tool's pages may be shown in frames there."
+        ),
+        widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}),
+    )
+
     @classmethod
     def initial_for(cls, platform: object) -> dict[str, str]:
         if platform is None:
@@ -166,4 +178,5 @@ class PlatformForm(forms.Form):
         initial = {name: getattr(platform, name) for name in fields}
         deployments = platform.deployments.order_by("deployment_id").values_list("deployment_id", flat=True)  # type: ignore[attr-defined]
         initial["deployment_ids"] = "\n".join(deployments)
+        initial["frame_origins"] = "\n".join(platform.frame_origins)  # type: ignore[attr-defined]
         return initial

@@ -275,6 +275,7 @@ def platform(request: HttpRequest, membership: Membership, public_id: str) -> Ht
                 jwks_url=data["jwks_url"],
                 deployment_ids=data["deployment_ids"],
                 auth_audience=data["auth_audience"],
+                frame_origins=data["frame_origins"],
             )
         except ValidationError as error:
             form.add_error(None, error)

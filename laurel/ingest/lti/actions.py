@@ -1,6 +1,7 @@
 """Writes of the LTI tool: platform registration, launches, roster sync and grade write-back."""
 
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -88,6 +89,29 @@ def _check_id(value: str, what: str, errors: dict[str, str]) -> str:
     return value
 
 
+_FRAME_ORIGIN = re.compile(r"^(https?)://(\*\.)?([a-z0-9.-]+|\[[0-9a-f:]+\])(:[0-9]{1,5})?$")
+
+
+def _check_frame_origins(values: Sequence[str], errors: dict[str, str]) -> list[str]:
+    """Origins (scheme, host, port; a leading "*." for every subdomain) where the LMS shows the tool."""
+    origins = []
+    for value in deployment_list(values):
+        origin = value.rstrip("/").lower()
+        match = _FRAME_ORIGIN.match(origin)
+        loopback = bool(match) and match.group(3) in LOOPBACK_HOSTS and settings.ALLOW_PRIVATE_FETCH  # type: ignore[union-attr]
+        if match is None:
+            errors["frame_origins"] = _(
+                "“%(value)s” is not an address like https://school.instructure.com."
+            ) % {"value": value}
+        elif match.group(1) != "https" and not loopback:
+            errors["frame_origins"] = _("The address must start with https://.")
+        else:
+            origins.append(origin)
+    if len(origins) > 20:
+        errors["frame_origins"] = _("At most %(limit)s addresses.") % {"limit": 20}
+    return sorted(set(origins))
+
+
 def deployment_list(text: str | Sequence[str]) -> list[str]:
     """Deployment ids from a list, or from text with one per line (commas also separate)."""
     items = text.replace(",", "\n").splitlines() if isinstance(text, str) else text
@@ -103,15 +127,17 @@ def _clean_registration(
     jwks_url: str,
     deployment_ids: Sequence[str],
     auth_audience: str,
-) -> tuple[dict[str, str], list[str]]:
+    frame_origins: Sequence[str],
+) -> tuple[dict[str, Any], list[str]]:
     errors: dict[str, str] = {}
-    fields = {
+    fields: dict[str, Any] = {
         "issuer": _check_url(issuer, "issuer", errors),
         "client_id": _check_id(client_id, "client_id", errors),
         "auth_login_url": _check_url(auth_login_url, "auth_login_url", errors),
         "auth_token_url": _check_url(auth_token_url, "auth_token_url", errors),
         "jwks_url": _check_url(jwks_url, "jwks_url", errors),
         "auth_audience": auth_audience.strip(),
+        "frame_origins": _check_frame_origins(frame_origins, errors),
     }
     if len(fields["auth_audience"]) > MAX_URL:
         errors["auth_audience"] = _("At most %(limit)s characters.") % {"limit": MAX_URL}
@@ -147,6 +173,7 @@ def register_platform(
     jwks_url: str,
     deployment_ids: Sequence[str],
     auth_audience: str = "",
+    frame_origins: Sequence[str] = (),
 ) -> Platform:
     """Record (or update) the platform an LTI source is registered with, and its deployments.
 
@@ -155,7 +182,15 @@ def register_platform(
     if source.kind != Source.Kind.LTI:
         raise ValidationError(_("Only an LTI source has a platform."), code="invalid")
     fields, deployments = _clean_registration(
-        source, issuer, client_id, auth_login_url, auth_token_url, jwks_url, deployment_ids, auth_audience
+        source,
+        issuer,
+        client_id,
+        auth_login_url,
+        auth_token_url,
+        jwks_url,
+        deployment_ids,
+        auth_audience,
+        frame_origins,
     )
     try:
         with transaction.atomic():
@@ -174,12 +209,13 @@ def _registration_record(platform: Platform) -> dict[str, Any]:
         "auth_token_url": platform.auth_token_url,
         "jwks_url": platform.jwks_url,
         "auth_audience": platform.auth_audience,
+        "frame_origins": platform.frame_origins,
         "deployment_ids": sorted(platform.deployments.values_list("deployment_id", flat=True)),
     }
 
 
 def _save_registration(
-    actor: Actor, source: Source, fields: dict[str, str], deployments: list[str]
+    actor: Actor, source: Source, fields: dict[str, Any], deployments: list[str]
 ) -> Platform:
     existing = Platform.objects.select_for_update().filter(source=source).first()
     before = _registration_record(existing) if existing is not None else None

@@ -27,6 +27,9 @@ class PlatformIn(In):
     auth_token_url: str = Field(max_length=500, description="The OAuth2 access token URL")
     jwks_url: str = Field(max_length=500, description="The platform's public keyset")
     auth_audience: str = Field("", max_length=500, description="Only when it is not the token URL")
+    frame_origins: list[str] = Field(
+        [], max_length=20, description="Origins of the LMS's pages, when not the issuer's (Canvas cloud)"
+    )
 
 
 class PlatformOut(Schema):
@@ -37,6 +40,7 @@ class PlatformOut(Schema):
     auth_token_url: str
     jwks_url: str
     auth_audience: str
+    frame_origins: list[str]
 
 
 class ToolOut(Schema):
@@ -67,6 +71,7 @@ def _platform_out(platform: Platform | None) -> PlatformOut | None:
         auth_token_url=platform.auth_token_url,
         jwks_url=platform.jwks_url,
         auth_audience=platform.auth_audience,
+        frame_origins=platform.frame_origins,
     )
 
 

@@ -17,6 +17,9 @@ class Platform(models.Model):
     # Some platforms (Blackboard, D2L) want another audience in the client assertion than the token URL.
     auth_audience = models.CharField(_("access token audience"), max_length=500, blank=True)
     jwks_url = models.URLField(_("public keyset URL"), max_length=500)
+    # Where the LMS's own pages are, when not at the issuer's or the login URL's origin (Canvas
+    # cloud: https://school.instructure.com): the tool's pages may be framed there.
+    frame_origins = models.JSONField(_("frame origins"), default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -47,7 +47,8 @@ def _origin(url: str) -> str:
 
 def _framed_by(response: HttpResponse, platform: Platform, form_target: str = "") -> HttpResponse:
     """Let the platform show this page in its iframe, and nobody else."""
-    ancestors = " ".join(sorted(filter(None, {_origin(platform.issuer), _origin(platform.auth_login_url)})))
+    known = {_origin(platform.issuer), _origin(platform.auth_login_url), *platform.frame_origins}
+    ancestors = " ".join(sorted(filter(None, known)))
     form_action = " ".join(filter(None, ["'self'", _origin(form_target)]))
     script = f"'sha256-{_AUTO_SUBMIT_HASH}'" if form_target else "'self'"
     ancestors = ancestors or "'none'"

@@ -5,7 +5,7 @@
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("lti-storage-config").textContent);
-  var WAIT_MS = 3000;
+  var WAIT_MS = 5000;
   var host = window.parent !== window ? window.parent : window.opener;
 
   function frame() {

@@ -44,6 +44,29 @@ class CanvasLaunchTests(LtiTestCase):
         )
         self.assertNotIn("X-Frame-Options", self.launch())
 
+    def test_the_lms_pages_named_in_the_registration_may_frame_the_tool_too(self) -> None:
+        from laurel.core.actor import Actor
+        from laurel.ingest.lti.actions import register_platform
+        from laurel.ingest.lti.models import Platform
+
+        platform = Platform.objects.get()
+        register_platform(
+            Actor(user=self.owner),
+            self.source,
+            issuer=platform.issuer,
+            client_id=platform.client_id,
+            auth_login_url=platform.auth_login_url,
+            auth_token_url=platform.auth_token_url,
+            jwks_url=platform.jwks_url,
+            deployment_ids=[self.platform.shape.deployment_id],
+            frame_origins=["https://school.instructure.com"],
+        )
+        ancestors = self.launch()["Content-Security-Policy"].split("frame-ancestors ")[1].split(";")[0]
+        self.assertEqual(
+            sorted(ancestors.split()),
+            sorted([self.platform.shape.issuer, self.platform.base, "https://school.instructure.com"]),
+        )
+
     def test_the_authentication_request_is_what_lti_core_asks_for(self) -> None:
         query = self.login_redirect()
         self.assertEqual(

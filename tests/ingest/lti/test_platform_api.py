@@ -18,6 +18,7 @@ BLACKBOARD = {
     "auth_token_url": "https://developer.blackboard.com/api/v1/gateway/oauth2/jwttoken",
     "jwks_url": "https://developer.blackboard.com/api/v1/management/applications/7f0b/jwks.json",
     "auth_audience": "https://developer.blackboard.com/api/v1/gateway/oauth2/jwttoken",
+    "frame_origins": ["https://school.blackboard.com"],
 }
 
 
@@ -50,6 +51,7 @@ class PlatformApiTests(BaseTestCase):
         first = self.call("put", body=BLACKBOARD)
         self.assertEqual(first.status_code, 201, first.content)
         self.assertEqual(first.json()["platform"]["auth_audience"], BLACKBOARD["auth_audience"])
+        self.assertEqual(first.json()["platform"]["frame_origins"], ["https://school.blackboard.com"])
         again = self.call("put", body={**BLACKBOARD, "deployment_ids": ["a", "b"]})
         self.assertEqual(again.status_code, 200)
         self.assertEqual(again.json()["platform"]["deployment_ids"], ["a", "b"])

@@ -136,6 +136,25 @@ class PlatformPagesTests(PlatformPagesTestCase):
         self.assertFalse(Platform.objects.exists())
         self.assertFalse(AuditEvent.objects.filter(action__startswith="lti.platform").exists())
 
+    def test_the_addresses_of_the_lms_pages_are_kept_as_origins(self) -> None:
+        frames = "https://School.Instructure.com/\nhttps://*.instructure.com"
+        self.assertEqual(self.client.post(self.url(), {**MOODLE, "frame_origins": frames}).status_code, 302)
+        self.assertEqual(
+            Platform.objects.get().frame_origins,
+            ["https://*.instructure.com", "https://school.instructure.com"],
+        )
+
+    def test_a_page_address_that_is_not_an_origin_is_refused(self) -> None:
+        for bad in (
+            "school.instructure.com",
+            "https://school.instructure.com/courses/1",
+            "http://school.example",
+        ):
+            response = self.client.post(self.url(), {**MOODLE, "frame_origins": bad})
+            self.assertEqual(response.status_code, 400, bad)
+            self.assertIn("frame_origins", response.context["form"].errors)
+        self.assertFalse(Platform.objects.exists())
+
     def test_an_address_with_credentials_in_it_is_refused(self) -> None:
         response = self.client.post(
             self.url(), {**MOODLE, "auth_token_url": "https://u:p@moodle.school.example/t"}

@@ -44,7 +44,7 @@ def strict_browser() -> Iterator[Any]:
             headless=True,
             args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
         )
-        context.set_default_timeout(15_000)
+        context.set_default_timeout(30_000)
         yield context
         context.close()
 

@@ -21,6 +21,12 @@ class Command(BaseCommand):
         parser.add_argument("--jwks-url", required=True, help="the platform's public keyset URL")
         parser.add_argument("--deployment-id", action="append", required=True, help="repeat for several")
         parser.add_argument("--audience", default="", help="token audience, when it is not the token URL")
+        parser.add_argument(
+            "--frame-origin",
+            action="append",
+            default=[],
+            help="where the LMS's pages are; repeat for several",
+        )
 
     def handle(self, *args: object, **options: str | list[str]) -> None:
         source = Source.objects.filter(public_id=options["source"], kind=Source.Kind.LTI).first()
@@ -37,6 +43,7 @@ class Command(BaseCommand):
                 jwks_url=str(options["jwks_url"]),
                 deployment_ids=list(options["deployment_id"]),
                 auth_audience=str(options["audience"]),
+                frame_origins=list(options["frame_origin"]),
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
