@@ -57,7 +57,8 @@ class OrganizationIsolationTests(BaseTestCase):
         )
         event = AuditEvent.objects.create(org=org, action="test.event")
         member = Membership.objects.get(org=org, user=cls.viewer)
-        source = Source.objects.create(org=org, kind=Source.Kind.CSV, name="Gradebook")
+        # An LTI source: it has every source page, its platform registration included.
+        source = Source.objects.create(org=org, kind=Source.Kind.LTI, name="Moodle")
         identity = SourceIdentity.objects.create(org=org, kind="email", value="parked@example.com")
         import_batch = ImportBatch.objects.create(org=org, source=source, format="generic")
         Rule.objects.create(

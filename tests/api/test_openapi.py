@@ -20,6 +20,8 @@ EXPECTED = {
     "/api/v1/orgs/{slug}/sources/{public_id}/rotate": {"post"},
     "/api/v1/orgs/{slug}/sources/{public_id}/deactivate": {"post"},
     "/api/v1/orgs/{slug}/sources/{public_id}/facts": {"get"},
+    "/api/v1/orgs/{slug}/sources/{public_id}/lti": {"get"},
+    "/api/v1/orgs/{slug}/sources/{public_id}/lti/platform": {"put", "delete"},
     "/api/v1/orgs/{slug}/facts": {"get"},
     "/api/v1/orgs/{slug}/recipients/{public_id}/current-facts": {"get"},
     "/api/v1/orgs/{slug}/achievements/{public_id}/rules": {"get", "post"},
