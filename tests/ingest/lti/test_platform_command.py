@@ -46,3 +46,11 @@ class PlatformCommandTests(BaseTestCase):
         with self.assertRaises(CommandError):
             self.run_command("--deployment-id", "1", "--jwks-url", "ftp://moodle.school.example/certs")
         self.assertFalse(Platform.objects.exists())
+
+    def test_the_lms_page_addresses_can_be_given_and_a_bad_one_is_refused(self) -> None:
+        self.run_command("--deployment-id", "1", "--frame-origin", "https://moodle.school.example:8443")
+        self.assertEqual(Platform.objects.get().frame_origins, ["https://moodle.school.example:8443"])
+        with self.assertRaises(CommandError) as refused:
+            self.run_command("--deployment-id", "1", "--frame-origin", "moodle.school.example/course")
+        self.assertIn("is not an address like", str(refused.exception))
+        self.assertEqual(Platform.objects.get().frame_origins, ["https://moodle.school.example:8443"])
