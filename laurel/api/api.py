@@ -11,6 +11,7 @@ from laurel.api.auth import RATE, BearerToken, TokenThrottle
 from laurel.api.docs import LocalSwagger
 from laurel.ingest import api as ingest_api
 from laurel.rules import api as rules_api
+from laurel.rules import evidence_api
 
 api = NinjaAPI(
     title="Laurel API",
@@ -25,5 +26,5 @@ api = NinjaAPI(
     docs=LocalSwagger(),
 )
 errors.install(api)
-for module in (orgs, achievements, recipients, bulk, awards, verify, ingest_api, rules_api):
+for module in (orgs, achievements, recipients, bulk, awards, verify, ingest_api, rules_api, evidence_api):
     api.add_router("", module.router)
