@@ -43,7 +43,9 @@ class EvidenceTestCase(RulesTestCase):
     def fresh(self) -> AwardState:
         return AwardState.objects.get(pk=self.state.pk)
 
-    def send(self, url: str = "https://example.org/report", narrative: str = "I wrote **the** report.") -> EvidenceSubmission:
+    def send(
+        self, url: str = "https://example.org/report", narrative: str = "I wrote **the** report."
+    ) -> EvidenceSubmission:
         return submit_evidence(Actor(self.learner), self.state, url=url, narrative=narrative)
 
     def emails_to(self, address: str) -> list[dict[str, str]]:

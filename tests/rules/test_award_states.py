@@ -1,6 +1,5 @@
 """Learners move through the award states; an award is issued once, and regressions only flag."""
 
-
 from laurel.audit.models import AuditEvent
 from laurel.awards.models import Award
 from laurel.credentials.status import revoke

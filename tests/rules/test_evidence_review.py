@@ -14,7 +14,9 @@ class EvidenceReviewTests(EvidenceTestCase):
         latest = self.state.submissions.order_by("-submitted_at", "-pk").first()
         if submission is None:
             submission = latest.public_id if latest else ""
-        return self.client.post(self.url(), {"decision": decision, "comment": comment, "submission": submission})
+        return self.client.post(
+            self.url(), {"decision": decision, "comment": comment, "submission": submission}
+        )
 
     def test_the_queue_lists_evidence_waiting_for_review(self) -> None:
         self.send()
@@ -34,7 +36,8 @@ class EvidenceReviewTests(EvidenceTestCase):
         award = Award.objects.get()
         self.assertEqual(state.award, award)
         self.assertEqual(
-            (award.evidence_url, award.evidence_narrative), ("https://example.org/report", submission.narrative)
+            (award.evidence_url, award.evidence_narrative),
+            ("https://example.org/report", submission.narrative),
         )
         submission.refresh_from_db()
         self.assertEqual((submission.status, submission.reviewed_by), (Status.ACCEPTED, self.mentor))
@@ -90,7 +93,9 @@ class EvidenceReviewTests(EvidenceTestCase):
         self.assertContains(self.decide("reject"), "Tell the learner why.", status_code=400)
         self.decide("reject", "Copied from another team.")
         state = self.fresh()
-        self.assertEqual((state.rejection_reason, state.rejected_by), ("Copied from another team.", self.mentor))
+        self.assertEqual(
+            (state.rejection_reason, state.rejected_by), ("Copied from another team.", self.mentor)
+        )
         self.assertEqual(EvidenceSubmission.objects.get().status, Status.REJECTED)
         [email] = self.emails_to("hong@example.com")
         self.assertIn("Copied from another team.", email["text"])

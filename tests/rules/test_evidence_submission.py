@@ -55,7 +55,9 @@ class EvidenceSubmissionTests(EvidenceTestCase):
     def test_an_empty_submission_is_refused_and_nothing_is_saved(self) -> None:
         self.login(self.learner)
         response = self.client.post(self.url(), {"url": "  ", "narrative": " "})
-        self.assertContains(response, "Give a link to your work, a description of it, or both.", status_code=400)
+        self.assertContains(
+            response, "Give a link to your work, a description of it, or both.", status_code=400
+        )
         self.assertFalse(EvidenceSubmission.objects.exists())
 
     def test_a_link_that_is_not_a_web_address_is_refused(self) -> None:
