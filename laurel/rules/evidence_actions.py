@@ -79,7 +79,7 @@ def _conflict(message: str) -> ValidationError:
 
 def _locked(state: AwardState) -> AwardState:
     return (
-        AwardState.objects.select_for_update()
+        AwardState.objects.select_for_update(of=("self",))
         .select_related("org", "recipient", "achievement__current_version")
         .get(pk=state.pk)
     )
