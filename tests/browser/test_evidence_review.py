@@ -80,6 +80,7 @@ def test_evidence_is_returned_sent_again_approved_and_signed_into_the_credential
     sign_in(reviewer, mentor.email, PASSWORD)
     reviewer.goto(f"/orgs/{world.org.slug}/")
     reviewer.get_by_role("link", name="검토", exact=True).click()
+    assert_accessible(reviewer)
     reviewer.get_by_role("link", name="정학생").click()
     assert FIRST_URL in reviewer.locator("main").inner_text()
     assert_accessible(reviewer)
@@ -116,6 +117,7 @@ def test_evidence_is_returned_sent_again_approved_and_signed_into_the_credential
     page.goto(public)
     evidence = page.locator("section[aria-labelledby=evidence-heading]")
     assert evidence.locator("a").get_attribute("href") == FINAL_URL
+    assert evidence.locator("strong", has_text="분석").count() == 1  # the narrative as Markdown
     response = page.request.get(f"{public}credential.json?lang=ko")
     assert response.status == 200
     credential = response.json()

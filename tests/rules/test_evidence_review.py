@@ -42,6 +42,8 @@ class EvidenceReviewTests(EvidenceTestCase):
         submission.refresh_from_db()
         self.assertEqual((submission.status, submission.reviewed_by), (Status.ACCEPTED, self.mentor))
         self.assertEqual(AuditEvent.objects.filter(action="rules.evidence_accept").count(), 1)
+        public = self.client.get(f"/a/{award.public_id}/")
+        self.assertContains(public, "<p>I wrote <strong>the</strong> report.</p>", html=True)
 
     def test_a_double_click_on_accept_decides_once(self) -> None:
         self.send()
