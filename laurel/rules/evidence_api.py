@@ -106,10 +106,10 @@ def state_out(state: AwardState) -> ReviewStateOut:
     )
 
 
-def _state(org: Organization, state_id: str) -> AwardState:
+def _state(org: Organization, public_id: str) -> AwardState:
     state = (
         AwardState.objects.select_related("recipient", "achievement", "award", "org")
-        .filter(org=org, public_id=state_id)
+        .filter(org=org, public_id=public_id)
         .first()
     )
     if state is None:
@@ -138,22 +138,22 @@ def review_queue(request: HttpRequest, slug: str) -> QueueOut:
 
 
 @router.get(
-    "/orgs/{slug}/award-states/{state_id}/evidence",
+    "/orgs/{slug}/award-states/{public_id}/evidence",
     response={200: ReviewStateOut, 404: Problem},
     summary="One learner's state for a badge with every piece of evidence sent and its review",
 )
-def state_evidence(request: HttpRequest, slug: str, state_id: str) -> ReviewStateOut:
-    return state_out(_state(org_access(request, slug, VIEW).org, state_id))
+def state_evidence(request: HttpRequest, slug: str, public_id: str) -> ReviewStateOut:
+    return state_out(_state(org_access(request, slug, VIEW).org, public_id))
 
 
 @router.post(
-    "/orgs/{slug}/award-states/{state_id}/decisions",
+    "/orgs/{slug}/award-states/{public_id}/decisions",
     response={200: ReviewStateOut, 403: Problem, 404: Problem, 409: Problem, 422: Problem},
     summary="Accept or return the evidence, approve, or reject for this cycle",
 )
-def take_decision(request: HttpRequest, slug: str, state_id: str, payload: DecisionIn) -> ReviewStateOut:
+def take_decision(request: HttpRequest, slug: str, public_id: str, payload: DecisionIn) -> ReviewStateOut:
     access = org_access(request, slug, REVIEW)
-    state = _state(access.org, state_id)
+    state = _state(access.org, public_id)
     try:
         state = decide(
             access.actor, state, payload.decision, comment=payload.comment, submission_id=payload.submission
