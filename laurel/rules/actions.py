@@ -301,7 +301,7 @@ def _issue(
                 email=recipient.email,
                 name=recipient.name or recipient.email,
                 student_id=recipient.student_id,
-                evidence_url=evidence.url if evidence else "",
+                evidence_url=evidence.address if evidence else "",
                 evidence_narrative=evidence.narrative if evidence else "",
                 language=recipient.language,
                 source=AWARD_SOURCE,

@@ -20,7 +20,8 @@ from laurel.core.actor import Actor
 from laurel.orgs.models import Membership, Role, pick
 from laurel.outbox.actions import enqueue_email
 from laurel.rules.actions import approve, evaluate_pair
-from laurel.rules.models import AwardState, EvidenceSubmission
+from laurel.rules.evidence_files import Attachment
+from laurel.rules.models import AwardState, EvidenceFile, EvidenceSubmission
 
 State = AwardState.State
 Status = EvidenceSubmission.Status
@@ -39,14 +40,20 @@ def _site() -> str:
 class EvidenceInput:
     url: str
     narrative: str
+    attachment: Attachment | None = None
 
 
-def clean_evidence(url: str, narrative: str) -> EvidenceInput:
-    """The learner's evidence as the award will carry it; ValidationError keyed by field."""
+def clean_evidence(url: str, narrative: str, attachment: Attachment | None = None) -> EvidenceInput:
+    """The learner's evidence as the award will carry it; ValidationError keyed by field.
+
+    The award points at one address, so a link and a file do not go together.
+    """
     url, narrative = url.strip(), narrative.strip()
     errors: dict[str, list[str]] = {}
-    if not url and not narrative:
+    if not url and not narrative and attachment is None:
         errors["narrative"] = [_("Give a link to your work, a description of it, or both.")]
+    if url and attachment is not None:
+        errors["file"] = [_("Give a link or attach a file, not both.")]
     if len(url) > MAX_URL:
         errors["url"] = [_("The link is longer than %(limit)s characters.") % {"limit": MAX_URL}]
     else:
@@ -59,7 +66,7 @@ def clean_evidence(url: str, narrative: str) -> EvidenceInput:
         ]
     if errors:
         raise ValidationError(errors)
-    return EvidenceInput(url=url, narrative=narrative)
+    return EvidenceInput(url=url, narrative=narrative, attachment=attachment)
 
 
 def _comment(text: str, *, required: bool) -> str:
@@ -86,20 +93,25 @@ def _locked(state: AwardState) -> AwardState:
 
 
 def submit_evidence(
-    actor: Actor, state: AwardState, *, url: str = "", narrative: str = ""
+    actor: Actor,
+    state: AwardState,
+    *,
+    url: str = "",
+    narrative: str = "",
+    attachment: Attachment | None = None,
 ) -> EvidenceSubmission:
     """The learner hands in evidence for a state awaiting it; reviewers are told by email.
 
     The same evidence sent twice while it waits (a double click) is the same submission.
     """
-    evidence = clean_evidence(url, narrative)
+    evidence = clean_evidence(url, narrative, attachment)
     with transaction.atomic():
         state = _locked(state)
         if state.rejected_at is not None:
             raise _conflict(_("This badge was refused for this round; evidence can no longer be sent."))
         waiting = state.submissions.filter(status=Status.PENDING).first()
         if waiting is not None:
-            if (waiting.url, waiting.narrative) == (evidence.url, evidence.narrative):
+            if _same(waiting, evidence):
                 return waiting
             raise _conflict(_("Your evidence is already waiting for review."))
         if state.state != State.AWAITING_EVIDENCE:
@@ -109,18 +121,37 @@ def submit_evidence(
             state=state,
             url=evidence.url,
             narrative=evidence.narrative,
+            file_name=attachment.name if attachment else "",
+            file_type=attachment.content_type if attachment else "",
+            file_size=len(attachment.data) if attachment else 0,
             submitted_by=actor.user,
         )
+        if attachment is not None:
+            EvidenceFile.objects.create(submission=submission, sha256=attachment.sha256, data=attachment.data)
         record(
             actor,
             state.org,
             "rules.evidence_submit",
             submission,
             summary=f"{state.achievement.slug} ← {state.recipient.email}",
-            after={"state": state.public_id, "url": evidence.url, "narrative": len(evidence.narrative)},
+            after={
+                "state": state.public_id,
+                "url": evidence.url,
+                "narrative": len(evidence.narrative),
+                "file": attachment.sha256 if attachment else None,
+            },
         )
         _tell_reviewers(state, submission)
     return submission
+
+
+def _same(waiting: EvidenceSubmission, evidence: EvidenceInput) -> bool:
+    if (waiting.url, waiting.narrative) != (evidence.url, evidence.narrative):
+        return False
+    if evidence.attachment is None:
+        return not waiting.file_size
+    stored = EvidenceFile.objects.filter(submission=waiting).values_list("sha256", flat=True).first()
+    return stored == evidence.attachment.sha256
 
 
 def decide(

@@ -35,6 +35,10 @@ class SubmissionOut(Schema):
     status: StatusName
     url: str
     narrative: str = Field(description="Markdown, as the learner wrote it")
+    file: str | None = Field(description="The attached file's address, if any")
+    file_name: str
+    file_type: str
+    file_size: int
     submitted_at: datetime
     reviewed_at: datetime | None
     reviewed_by: str | None = Field(description="The reviewer's email")
@@ -81,6 +85,10 @@ def submission_out(s: EvidenceSubmission) -> SubmissionOut:
         status=s.status,  # type: ignore[arg-type]
         url=s.url,
         narrative=s.narrative,
+        file=f"{s.org.base_url}/e/{s.public_id}/" if s.file_size else None,
+        file_name=s.file_name,
+        file_type=s.file_type,
+        file_size=s.file_size,
         submitted_at=s.submitted_at,
         reviewed_at=s.reviewed_at,
         reviewed_by=s.reviewed_by.email if s.reviewed_by else None,
@@ -89,7 +97,7 @@ def submission_out(s: EvidenceSubmission) -> SubmissionOut:
 
 
 def state_out(state: AwardState) -> ReviewStateOut:
-    submissions = state.submissions.select_related("reviewed_by").order_by("-submitted_at", "-pk")
+    submissions = state.submissions.select_related("reviewed_by", "org").order_by("-submitted_at", "-pk")
     return ReviewStateOut(
         id=state.public_id,
         achievement=str(state.achievement.public_id),

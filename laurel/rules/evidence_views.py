@@ -1,12 +1,14 @@
 """Evidence pages: the learner's page for one badge (send evidence, see the answers) and the
 reviewers' queue and decision page ("review": mentors, issuers and owners)."""
 
+from urllib.parse import quote
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,7 +20,8 @@ from laurel.core.actor import Actor
 from laurel.orgs.access import org_view
 from laurel.orgs.models import Membership
 from laurel.rules.evidence_actions import decide, submit_evidence
-from laurel.rules.models import AwardState, EvidenceSubmission
+from laurel.rules.evidence_files import read_attachment
+from laurel.rules.models import AwardState, EvidenceFile, EvidenceSubmission
 
 REVIEW = "review"
 QUEUE_SHOWN = 200
@@ -31,6 +34,11 @@ class EvidenceForm(forms.Form):
         label=gettext_lazy("What you did (Markdown)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    file = forms.FileField(
+        label=gettext_lazy("Or attach a file (PDF, PNG or JPEG, up to 5 MB)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
     )
 
 
@@ -75,15 +83,20 @@ def own_state(request: HttpRequest, state_id: str) -> AwardState:
 @require_http_methods(["GET", "POST"])
 def learner_evidence(request: HttpRequest, state_id: str) -> HttpResponse:
     state = own_state(request, state_id)
-    form = EvidenceForm(request.POST or None)
+    form = EvidenceForm(request.POST or None, request.FILES or None)
     status = 200
+    if request.method == "POST" and not form.is_valid():
+        status = 400
     if request.method == "POST" and form.is_valid():
         try:
+            upload = form.cleaned_data["file"]
+            attachment = read_attachment(upload, upload.name, upload.size) if upload else None
             submit_evidence(
                 Actor.from_request(request),
                 state,
                 url=form.cleaned_data["url"],
                 narrative=form.cleaned_data["narrative"],
+                attachment=attachment,
             )
         except ValidationError as error:
             _apply_errors(form, error)
@@ -163,3 +176,37 @@ def review_state(request: HttpRequest, membership: Membership, state_id: str) ->
     }
     context["decidable"] = bool(context["pending"] or context["returnable"] or context["approvable"])
     return render(request, "rules/review.html", context, status=status)
+
+
+# --- attached files -------------------------------------------------------------------------------
+
+
+def _may_see_file(request: HttpRequest, submission: EvidenceSubmission) -> bool:
+    state = submission.state
+    award = state.award
+    if submission.status == EvidenceSubmission.Status.ACCEPTED and award and award.revoked_at is None:
+        return True  # the evidence of a badge held: as public as the credential pointing at it
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    if state.recipient.user_id == user.pk:
+        return True
+    return Membership.objects.filter(org_id=submission.org_id, user=user).exists()
+
+
+def evidence_file(request: HttpRequest, public_id: str) -> HttpResponse:
+    """An attached file, as a download a browser will not run or sniff; 404 for anyone not allowed."""
+    submission = get_object_or_404(
+        EvidenceSubmission.objects.select_related("state__award", "state__recipient"),
+        public_id=public_id,
+        file_size__gt=0,
+    )
+    if not _may_see_file(request, submission):
+        raise Http404
+    stored = get_object_or_404(EvidenceFile, submission=submission)
+    response = HttpResponse(bytes(stored.data), content_type=submission.file_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(submission.file_name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

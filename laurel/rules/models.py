@@ -160,6 +160,10 @@ class EvidenceSubmission(models.Model):
     state = models.ForeignKey(AwardState, on_delete=models.CASCADE, related_name="submissions")
     url = models.URLField(max_length=1000, blank=True)
     narrative = models.TextField(blank=True)
+    # An attached file, described here; its bytes live in EvidenceFile.
+    file_name = models.CharField(max_length=255, blank=True)
+    file_type = models.CharField(max_length=40, blank=True)
+    file_size = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -182,3 +186,23 @@ class EvidenceSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.state_id} {self.status}"
+
+    @property
+    def address(self) -> str:
+        """Where an award's evidence points: the learner's link, or else their attached file."""
+        if self.url:
+            return self.url
+        if self.file_size:
+            return f"{self.org.base_url}/e/{self.public_id}/"
+        return ""
+
+
+class EvidenceFile(models.Model):
+    """The bytes of a file a learner attached, in the database like badge images.
+
+    Apart from the submission so that listing submissions never reads the files.
+    """
+
+    submission = models.OneToOneField(EvidenceSubmission, on_delete=models.CASCADE, related_name="file")
+    sha256 = models.CharField(max_length=64)
+    data = models.BinaryField()

@@ -8,7 +8,8 @@ from django.test import override_settings
 from laurel.core.actor import Actor
 from laurel.core.fetching import local_fetcher
 from laurel.credentials.signing import sign_award
-from laurel.rules.evidence_actions import decide
+from laurel.rules.evidence_actions import decide, submit_evidence
+from laurel.rules.evidence_files import Attachment
 from laurel.vc.verify import verify
 from tests.credentials.helpers import HTTPS_SITE, KEK_A
 from tests.rules.evidence_helpers import ASKED_EN, ASKED_KO, EvidenceTestCase
@@ -62,3 +63,17 @@ class EvidenceInCredentialTests(EvidenceTestCase):
         credential = self.issued()["en"].json
         credential["evidence"][0]["narrative"] = "Someone else's work"
         self.assertFalse(verify(json.dumps(credential), fetcher=local_fetcher()).valid)
+
+    def test_an_attached_file_is_the_evidence_id_and_still_conforms(self) -> None:
+        if not SHARED.is_dir():
+            self.skipTest(f"conformance data not found at {SHARED}")
+        pdf = Attachment(name="report.pdf", content_type="application/pdf", data=b"%PDF-1.4\n%%EOF\n")
+        submission = submit_evidence(Actor(self.learner), self.state, narrative="Attached.", attachment=pdf)
+        state = decide(Actor(self.mentor), self.state, "accept")
+        assert state.award is not None
+        validator = official_validator(SHARED)
+        for credential in sign_award(state.award):
+            [evidence] = credential.json["evidence"]
+            self.assertEqual(evidence["id"], f"{HTTPS_SITE}/e/{submission.public_id}/")
+            self.assertEqual([e.message for e in validator.iter_errors(credential.json)], [])
+            self.assertTrue(verify(json.dumps(credential.json), fetcher=local_fetcher()).valid)
