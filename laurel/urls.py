@@ -13,6 +13,7 @@ urlpatterns = [
     path("orgs/<slug:slug>/sources/", include("laurel.ingest.urls")),
     path("orgs/<slug:slug>/rules/", include("laurel.rules.urls")),
     path("progress/", include("laurel.rules.learner_urls")),
+    path("e/", include("laurel.rules.evidence_urls")),
     path("a/", include("laurel.awards.public_urls")),
     path("i/", include("laurel.achievements.public_urls")),
     path("o/", include("laurel.orgs.public_urls")),

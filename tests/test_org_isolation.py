@@ -15,7 +15,7 @@ from laurel.audit.models import AuditEvent
 from laurel.awards.models import Award, AwardBatch
 from laurel.ingest.models import ImportBatch, Source, SourceIdentity
 from laurel.orgs.models import Invitation, Membership, Recipient
-from laurel.rules.models import Rule
+from laurel.rules.models import AwardState, Rule
 from laurel.test import BaseTestCase
 
 ORG_PREFIX = "orgs/<slug:slug>/"
@@ -61,6 +61,7 @@ class OrganizationIsolationTests(BaseTestCase):
         source = Source.objects.create(org=org, kind=Source.Kind.LTI, name="Moodle")
         identity = SourceIdentity.objects.create(org=org, kind="email", value="parked@example.com")
         import_batch = ImportBatch.objects.create(org=org, source=source, format="generic")
+        state = AwardState.objects.create(org=org, achievement=achievement, recipient=recipient)
         Rule.objects.create(
             org=org,
             achievement=achievement,
@@ -82,6 +83,7 @@ class OrganizationIsolationTests(BaseTestCase):
             "rules/public_id": str(achievement.public_id),
             "identity_id": str(identity.pk),
             "batch_id": import_batch.public_id,
+            "state_id": state.public_id,
         }
 
     def url_for(self, route: str) -> str:

@@ -12,6 +12,7 @@ from laurel.api.docs import LocalSwagger
 from laurel.ingest import api as ingest_api
 from laurel.ingest.lti import api as lti_api
 from laurel.rules import api as rules_api
+from laurel.rules import evidence_api
 
 api = NinjaAPI(
     title="Laurel API",
@@ -26,5 +27,16 @@ api = NinjaAPI(
     docs=LocalSwagger(),
 )
 errors.install(api)
-for module in (orgs, achievements, recipients, bulk, awards, verify, ingest_api, lti_api, rules_api):
+for module in (
+    orgs,
+    achievements,
+    recipients,
+    bulk,
+    awards,
+    verify,
+    ingest_api,
+    lti_api,
+    rules_api,
+    evidence_api,
+):
     api.add_router("", module.router)

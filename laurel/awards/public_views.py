@@ -234,6 +234,8 @@ def page_context(request: HttpRequest, award: Award, language: str) -> dict[str,
         "alt_text": pick(version, "alt_text", shown) or pick(version, "name", shown),
         "criteria": criteria,
         "criteria_html": render_markdown(criteria),
+        # OB 3.0 narratives are Markdown, the learner's as much as the issuer's.
+        "evidence_html": render_markdown(award.evidence_narrative),
         "recipient_name": award.recipient.name,
         "state": state,
         "image_src": image_path(version.image),

@@ -143,8 +143,14 @@ def unsigned_credential(
     valid_until = _seoul(award.expires_on + datetime.timedelta(days=1)) if award.expires_on else None
     evidence = []
     if award.evidence_url or award.evidence_narrative:
+        # What the badge asks earners to hand in describes what this evidence is.
+        asked = pick(award.version, "evidence_description", language) or None
         evidence.append(
-            ob3.Evidence(id=award.evidence_url or None, narrative=award.evidence_narrative or None)
+            ob3.Evidence(
+                id=award.evidence_url or None,
+                narrative=award.evidence_narrative or None,
+                description=asked,
+            )
         )
     return ob3.build_credential(
         credential_id=credential_id(award, language),

@@ -75,7 +75,7 @@ class Role(models.TextChoices):
 # What each role may do; access helpers ask for a capability, never a role name.
 CAPABILITIES: dict[str, set[str]] = {
     Role.OWNER: {"view", "award", "define", "review", "manage_members", "manage_org"},
-    Role.ISSUER: {"view", "award", "define"},
+    Role.ISSUER: {"view", "award", "define", "review"},
     Role.MENTOR: {"view", "review"},
     Role.VIEWER: {"view"},
 }

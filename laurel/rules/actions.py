@@ -29,7 +29,7 @@ from laurel.rules.checks import check, find_cycle
 from laurel.rules.definition import Criteria, RuleError, parse
 from laurel.rules.evaluate import Decision, as_json, evaluate
 from laurel.rules.finder import nudge_after_commit, reads
-from laurel.rules.models import AwardState, Rule
+from laurel.rules.models import AwardState, EvidenceSubmission, Rule
 from laurel.rules.queries import criteria_of, facts_for, held_badges, live_rule, reading, site_zone
 
 log = logging.getLogger(__name__)
@@ -271,6 +271,8 @@ def _advance(
     achievement: Achievement,
     now: datetime,
 ) -> None:
+    if state.rejected_at is not None:
+        return  # a reviewer closed this cycle (laurel.rules.evidence_actions)
     if criteria.evidence_required and state.evidence_accepted_at is None:
         state.state = State.AWAITING_EVIDENCE
     elif criteria.mentor_approval and state.approved_at is None:
@@ -288,6 +290,7 @@ def _issue(
     now: datetime,
 ) -> None:
     org = achievement.org
+    evidence = accepted_evidence(state)
     try:
         # A savepoint: a refused award leaves the evaluation recorded and the pair drained.
         with transaction.atomic():
@@ -298,6 +301,8 @@ def _issue(
                 email=recipient.email,
                 name=recipient.name or recipient.email,
                 student_id=recipient.student_id,
+                evidence_url=evidence.address if evidence else "",
+                evidence_narrative=evidence.narrative if evidence else "",
                 language=recipient.language,
                 source=AWARD_SOURCE,
             )
@@ -328,6 +333,14 @@ def _issue(
     # The new award itself queues the badges that require it (awards.signals.awards_created).
 
 
+def accepted_evidence(state: AwardState) -> EvidenceSubmission | None:
+    """The evidence a reviewer accepted for this cycle, which the award carries into its credential."""
+    if state.evidence_accepted_at is None:
+        return None
+    accepted = state.submissions.filter(status=EvidenceSubmission.Status.ACCEPTED)
+    return accepted.order_by("-reviewed_at", "-pk").first()
+
+
 def queue_dependents_of(org: Organization, awards: Sequence[Award]) -> int:
     """Queue each new award's learner for the badges whose live rules require the awarded badge.
 
@@ -355,7 +368,9 @@ def approve(actor: Actor, state: AwardState) -> AwardState:
     """A mentor approves a learner waiting for approval; the award follows if still met."""
     with transaction.atomic():
         state = AwardState.objects.select_for_update().get(pk=state.pk)
-        if state.state != State.AWAITING_APPROVAL:
+        if state.approved_at is not None and state.rejected_at is None:
+            return state  # approved already (a second click, or another mentor): nothing to do
+        if state.state != State.AWAITING_APPROVAL or state.rejected_at is not None:
             raise ValidationError(_("This learner is not waiting for approval."), code="invalid")
         state.approved_at, state.approved_by = timezone.now(), actor.user
         state.save(update_fields=["approved_at", "approved_by"])

@@ -98,6 +98,12 @@ class AwardState(models.Model):
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A reviewer closed this cycle: evidence or approval refused, with the reason shown.
+    rejected_at = models.DateTimeField(null=True, blank=True)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rejection_reason = models.TextField(blank=True)
     # A regression: the rule of an issued award is no longer met. Staff review it; nothing
     # is revoked on its own.
     flagged_at = models.DateTimeField(null=True, blank=True)
@@ -134,3 +140,69 @@ class DrainWatch(models.Model):
     """
 
     until = models.DateTimeField(null=True, blank=True)
+
+
+class EvidenceSubmission(models.Model):
+    """What a learner handed in for one award state, and the reviewer's answer to it.
+
+    Rows are never deleted: together they are the state's history. At most one waits for
+    review at a time; a returned one stays as it was and the learner submits a new one.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting review")
+        ACCEPTED = "accepted", _("Accepted")
+        RETURNED = "returned", _("Returned")
+        REJECTED = "rejected", _("Rejected")
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id)
+    state = models.ForeignKey(AwardState, on_delete=models.CASCADE, related_name="submissions")
+    url = models.URLField(max_length=1000, blank=True)
+    narrative = models.TextField(blank=True)
+    # An attached file, described here; its bytes live in EvidenceFile.
+    file_name = models.CharField(max_length=255, blank=True)
+    file_type = models.CharField(max_length=40, blank=True)
+    file_size = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    # The reviewer's words to the learner: why it was returned or rejected, or a note.
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state"], condition=Q(status="pending"), name="evidence_one_pending"
+            ),
+        ]
+        indexes = [models.Index(fields=["org", "status", "submitted_at"], name="evidence_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.state_id} {self.status}"
+
+    @property
+    def address(self) -> str:
+        """Where an award's evidence points: the learner's link, or else their attached file."""
+        if self.url:
+            return self.url
+        if self.file_size:
+            return f"{self.org.base_url}/e/{self.public_id}/"
+        return ""
+
+
+class EvidenceFile(models.Model):
+    """The bytes of a file a learner attached, in the database like badge images.
+
+    Apart from the submission so that listing submissions never reads the files.
+    """
+
+    submission = models.OneToOneField(EvidenceSubmission, on_delete=models.CASCADE, related_name="file")
+    sha256 = models.CharField(max_length=64)
+    data = models.BinaryField()

@@ -28,6 +28,9 @@ EXPECTED = {
     "/api/v1/orgs/{slug}/achievements/{public_id}/rules/{number}/live": {"post"},
     "/api/v1/orgs/{slug}/achievements/{public_id}/rules/{number}/dry-run": {"get"},
     "/api/v1/orgs/{slug}/achievements/{public_id}/award-states": {"get"},
+    "/api/v1/orgs/{slug}/reviews": {"get"},
+    "/api/v1/orgs/{slug}/award-states/{public_id}/evidence": {"get"},
+    "/api/v1/orgs/{slug}/award-states/{public_id}/decisions": {"post"},
     "/api/v1/verify": {"post"},
 }
 # Anyone may verify a credential; every other operation needs a token.

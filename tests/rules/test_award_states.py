@@ -1,7 +1,5 @@
 """Learners move through the award states; an award is issued once, and regressions only flag."""
 
-from django.core.exceptions import ValidationError
-
 from laurel.audit.models import AuditEvent
 from laurel.awards.models import Award
 from laurel.credentials.status import revoke
@@ -103,8 +101,10 @@ class AwardStateTests(RulesTestCase):
         self.assertEqual(state.state, State.ISSUED)
         self.assertEqual(state.approved_by, self.mentor)
         self.assertEqual(Award.objects.count(), 1)
-        with self.assertRaises(ValidationError):
-            approve(Actor(self.mentor), state)
+        # Approving again (a second click, another mentor) changes nothing.
+        again = approve(Actor(self.teammate), state)
+        self.assertEqual((again.approved_by, Award.objects.count()), (self.mentor, 1))
+        self.assertEqual(AuditEvent.objects.filter(action="rules.approve").count(), 1)
 
     def test_a_learner_who_falls_back_while_waiting_is_in_progress_again(self) -> None:
         save_rule(self.actor, self.badge, {**RULE, "mentor_approval": True}, live=True)
