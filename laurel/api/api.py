@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from laurel.api import achievements, awards, bulk, errors, orgs, recipients, verify
 from laurel.api.auth import RATE, BearerToken, TokenThrottle
 from laurel.api.docs import LocalSwagger
+from laurel.hooks import api as hooks_api
 from laurel.ingest import api as ingest_api
 from laurel.rules import api as rules_api
 
@@ -25,5 +26,5 @@ api = NinjaAPI(
     docs=LocalSwagger(),
 )
 errors.install(api)
-for module in (orgs, achievements, recipients, bulk, awards, verify, ingest_api, rules_api):
+for module in (orgs, achievements, recipients, bulk, awards, verify, ingest_api, rules_api, hooks_api):
     api.add_router("", module.router)
