@@ -46,6 +46,25 @@ def signing_secrets(endpoint: Endpoint, now: datetime) -> list[str]:
     return found
 
 
+def reseal(endpoint: Endpoint) -> bool:
+    """Re-encrypt the endpoint's secrets under the current KEK (for ``rotate_kek``); False if
+    they already are. The caller saves the four secret fields."""
+    current = kek.current_kek_id()
+    changed = False
+    if endpoint.secret_kek_id != current:
+        clear = kek.decrypt(endpoint.secret_kek_id, bytes(endpoint.secret_encrypted), _aad(endpoint))
+        endpoint.secret_kek_id, endpoint.secret_encrypted = kek.encrypt(clear, _aad(endpoint))
+        changed = True
+    previous = endpoint.previous_secret_encrypted
+    if previous is not None and endpoint.previous_secret_kek_id != current:
+        clear = kek.decrypt(endpoint.previous_secret_kek_id, bytes(previous), _aad(endpoint))
+        endpoint.previous_secret_kek_id, endpoint.previous_secret_encrypted = kek.encrypt(
+            clear, _aad(endpoint)
+        )
+        changed = True
+    return changed
+
+
 def clean_event_types(values: Sequence[str]) -> list[str]:
     unknown = sorted(set(values) - set(EventType.values))
     if unknown:

@@ -1,10 +1,15 @@
+import json
 from unittest import mock
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
 from laurel.awards.models import Award
 from laurel.core.actor import Actor
 from laurel.credentials.status import revoke
+from laurel.hooks import listeners
 from laurel.hooks.actions import disable_endpoint
 from laurel.hooks.models import Delivery
 from laurel.ingest.facts import record_facts
@@ -92,3 +97,30 @@ class ProgressEventTests(HooksTestCase):
         last = [d for d in self.documents() if d["type"] == "progress.changed"][-1]
         self.assertEqual((last["data"]["state"], last["data"]["met"]), ("issued", True))
         self.assertEqual(last["data"]["award"], Award.objects.get().public_id)
+
+
+class BulkAwardEventTests(HooksTestCase):
+    def test_awards_made_in_bulk_each_get_a_delivery_queued_in_a_few_queries(self) -> None:
+        from laurel.awards.bulk import Wanted, award_many
+        from laurel.awards.checks import clean_award_input
+
+        wanted = []
+        for n in range(30):
+            data, errors = clean_award_input(
+                email=f"s{n}@student.example", name=f"학생{n}", issued_on=timezone.localdate()
+            )
+            assert not errors
+            wanted.append(Wanted(self.badge, data))
+        outcome = award_many(Actor(self.teammate), self.org, wanted, source=Award.Source.BULK)
+        deliveries = Delivery.objects.filter(endpoint=self.endpoint)
+        self.assertEqual(deliveries.count(), 30)
+        emails = {json.loads(d.body)["data"]["recipient"]["email"] for d in deliveries}
+        self.assertEqual(emails, {f"s{n}@student.example" for n in range(30)})
+        self.assertEqual(
+            {json.loads(d.body)["data"]["award"]["id"] for d in deliveries},
+            {a.public_id for a in outcome.awards},
+        )
+        # Queueing costs the same whether the batch has 3 awards or 30.
+        with CaptureQueriesContext(connection) as queries:
+            listeners.awards_issued(self.org, outcome.awards)
+        self.assertLess(len(queries), 12)
