@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from laurel.audit.actions import record
 from laurel.core.actor import Actor
 from laurel.credentials import kek
-from laurel.hooks import guard, signing
+from laurel.hooks import events, guard, signing
 from laurel.hooks.models import Delivery, Endpoint, EventType
 from laurel.orgs.models import Organization
 from laurel.outbox.actions import nudge_after_commit
@@ -110,10 +110,54 @@ def create_endpoint(
     return endpoint, secret
 
 
+def create_lrs(
+    actor: Actor, org: Organization, *, url: str, username: str, password: str, description: str = ""
+) -> Endpoint:
+    """Add an external LRS: every award from now on posts an xAPI "achieved" statement to it,
+    signed in with HTTP Basic (``username`` and ``password``; the password is kept sealed)."""
+    errors: dict[str, list[str]] = {}
+    try:
+        url = guard.check_url(url)
+    except ValidationError as error:
+        errors["url"] = error.messages
+    username, description = username.strip(), description.strip()
+    if not username or ":" in username or len(username) > 200:
+        errors["username"] = [_("Enter the LRS username: at most 200 characters, without a colon.")]
+    if not password or len(password) > 500:
+        errors["password"] = [_("Enter the LRS password (at most 500 characters).")]
+    if len(description) > 200:
+        errors["description"] = [_("The description may have at most 200 characters.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        endpoint = Endpoint(
+            org=org,
+            kind=Endpoint.Kind.XAPI,
+            url=url,
+            username=username,
+            event_types=[EventType.AWARD_ISSUED],
+            description=description,
+            created_by=actor.user,
+        )
+        _seal(endpoint, password)
+        endpoint.save()
+        record(
+            actor,
+            org,
+            "webhooks.create",
+            endpoint,
+            summary=url,
+            after={"url": url, "kind": "xapi", "username": username},
+        )
+    return endpoint
+
+
 def rotate_secret(actor: Actor, endpoint: Endpoint) -> str:
     """A new secret; the previous one keeps signing beside it for ROTATION_OVERLAP."""
     if not endpoint.is_active:
         raise ValidationError(_("The endpoint is disabled."), code="invalid")
+    if endpoint.kind != Endpoint.Kind.WEBHOOK:
+        raise ValidationError(_("Only signed webhooks have a secret to replace."), code="invalid")
     with transaction.atomic():
         endpoint = Endpoint.objects.select_for_update().get(pk=endpoint.pk)
         now = timezone.now()
@@ -150,12 +194,14 @@ def disable_endpoint(actor: Actor, endpoint: Endpoint) -> bool:
 
 
 def subscribed(org_id: int, event_type: str) -> list[Endpoint]:
-    endpoints = Endpoint.objects.filter(org_id=org_id, is_active=True).only("id", "org_id", "event_types")
+    endpoints = Endpoint.objects.filter(org_id=org_id, is_active=True).only(
+        "id", "org_id", "kind", "event_types"
+    )
     return [e for e in endpoints if event_type in e.event_types]
 
 
-def emit(org_id: int, event_type: str, build: Callable[[], Sequence[str]]) -> int:
-    """Queue the bodies ``build`` makes for every active endpoint that wants the type, in the
+def emit(org_id: int, event_type: str, build: Callable[[], Sequence[events.Event]]) -> int:
+    """Queue the events ``build`` makes for every active endpoint that wants the type, in the
     caller's transaction; ``build`` runs only when some endpoint does.
 
     Never lets a fault here undo the change that caused the event: errors are logged and the
@@ -164,20 +210,25 @@ def emit(org_id: int, event_type: str, build: Callable[[], Sequence[str]]) -> in
     try:
         with transaction.atomic():
             endpoints = subscribed(org_id, event_type)
-            bodies = build() if endpoints else []
-            return _queue(org_id, event_type, endpoints, bodies) if bodies else 0
+            found = build() if endpoints else []
+            return _queue(org_id, event_type, endpoints, found) if found else 0
     except Exception:
         log.exception("could not queue %s webhooks for organization %s", event_type, org_id)
         return 0
 
 
-def _queue(org_id: int, event_type: str, endpoints: Sequence[Endpoint], bodies: Sequence[str]) -> int:
+RENDER = {Endpoint.Kind.WEBHOOK: events.body, Endpoint.Kind.XAPI: events.statement}
+
+
+def _queue(org_id: int, event_type: str, endpoints: Sequence[Endpoint], found: Sequence[events.Event]) -> int:
     now = timezone.now()
-    deliveries = [
-        Delivery(org_id=org_id, endpoint=endpoint, event_type=event_type, body=text, created_at=now)
-        for endpoint in endpoints
-        for text in bodies
-    ]
+    deliveries = []
+    for endpoint in endpoints:
+        render = RENDER[Endpoint.Kind(endpoint.kind)]
+        deliveries += [
+            Delivery(org_id=org_id, endpoint=endpoint, event_type=event_type, body=render(e), created_at=now)
+            for e in found
+        ]
     messages = OutboxMessage.objects.bulk_create(
         [
             OutboxMessage(org_id=org_id, kind=OutboxMessage.Kind.WEBHOOK, payload={"delivery": d.public_id})

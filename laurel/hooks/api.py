@@ -30,8 +30,17 @@ class EndpointIn(In):
     description: str = Field("", max_length=200)
 
 
+class LrsIn(In):
+    url: str = Field(max_length=1000, description="The LRS's xAPI endpoint; statements go to its /statements")
+    username: str = Field(max_length=200)
+    password: str = Field(max_length=500, description="Kept encrypted; never shown again")
+    description: str = Field("", max_length=200)
+
+
 class EndpointOut(Schema):
     public_id: str
+    kind: Literal["webhook", "xapi"]
+    username: str = Field(description="The LRS username, for xapi endpoints")
     url: str
     description: str
     event_types: list[str]
@@ -83,6 +92,8 @@ class ReplayOut(Schema):
 def endpoint_out(endpoint: Endpoint) -> EndpointOut:
     return EndpointOut(
         public_id=endpoint.public_id,
+        kind=endpoint.kind,  # type: ignore[arg-type]
+        username=endpoint.username,
         url=endpoint.url,
         description=endpoint.description,
         event_types=list(endpoint.event_types),
@@ -156,6 +167,27 @@ def create_endpoint(request: HttpRequest, slug: str, payload: EndpointIn) -> Jso
     except ValidationError as error:
         raise validation_problem(django_errors(error, {})) from None
     return _with_secret(endpoint, secret, 201)
+
+
+@router.post(
+    "/orgs/{slug}/webhooks/lrs",
+    response={201: EndpointOut, 403: Problem, 404: Problem, 422: Problem},
+    summary="Add an external LRS that receives an xAPI “achieved” statement for every award",
+)
+def create_lrs(request: HttpRequest, slug: str, payload: LrsIn) -> JsonResponse:
+    access = org_access(request, slug, MANAGE)
+    try:
+        endpoint = actions.create_lrs(
+            access.actor,
+            access.org,
+            url=payload.url,
+            username=payload.username,
+            password=payload.password,
+            description=payload.description,
+        )
+    except ValidationError as error:
+        raise validation_problem(django_errors(error, {})) from None
+    return JsonResponse(endpoint_out(endpoint).model_dump(mode="json"), status=201)
 
 
 @router.get("/orgs/{slug}/webhooks/{public_id}", response={200: EndpointOut, 403: Problem, 404: Problem})

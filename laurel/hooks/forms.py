@@ -47,3 +47,24 @@ class ReplayForm(forms.Form):
 
     def clean_until(self) -> datetime:
         return self._aware("until")
+
+
+class LrsForm(forms.Form):
+    url = forms.CharField(
+        label=gettext_lazy("LRS endpoint"),
+        max_length=guard.MAX_URL,
+        help_text=gettext_lazy(
+            "The xAPI endpoint, such as https://lrs.example.ac.kr/xapi/; statements go to its /statements."
+        ),
+        widget=forms.URLInput(attrs={"inputmode": "url", "autocomplete": "off", "spellcheck": "false"}),
+    )
+    username = forms.CharField(label=gettext_lazy("Username"), max_length=200)
+    password = forms.CharField(
+        label=gettext_lazy("Password"),
+        max_length=500,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )
+    description = forms.CharField(label=gettext_lazy("Description"), max_length=200, required=False)
+
+    def clean_url(self) -> str:
+        return guard.check_url(self.cleaned_data["url"])

@@ -20,15 +20,23 @@ def new_message_id() -> str:
 
 
 class Endpoint(models.Model):
-    """A URL of the organization's that receives signed events (Standard Webhooks).
+    """A URL of the organization's that receives events: signed webhooks (Standard Webhooks), or
+    an external LRS that receives an xAPI "achieved" statement for every award.
 
-    The secret must stay readable to sign with, so it is sealed with the KEK and bound to the
-    endpoint. After a rotation the previous secret signs too, until ``previous_secret_until``,
-    so receivers can switch over without losing a delivery.
+    A webhook secret must stay readable to sign with, so it is sealed with the KEK and bound to
+    the endpoint; for an LRS the sealed secret is the HTTP Basic password of ``username``. After
+    a rotation the previous webhook secret signs too, until ``previous_secret_until``, so
+    receivers can switch over without losing a delivery.
     """
+
+    class Kind(models.TextChoices):
+        WEBHOOK = "webhook", _("Signed webhook")
+        XAPI = "xapi", _("xAPI statements to an LRS")
 
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="webhook_endpoints")
     public_id = models.CharField(max_length=32, unique=True, default=new_public_id)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.WEBHOOK)
+    username = models.CharField(_("username"), max_length=200, blank=True)
     url = models.URLField(_("URL"), max_length=1000)
     description = models.CharField(_("description"), max_length=200, blank=True)
     event_types = models.JSONField(default=list)

@@ -6,6 +6,7 @@ app_name = "hooks"
 urlpatterns = [
     path("", views.endpoint_list, name="list"),
     path("new/", views.create, name="create"),
+    path("lrs/new/", views.create_lrs, name="create_lrs"),
     path("<str:endpoint_id>/", views.detail, name="detail"),
     path("<str:endpoint_id>/rotate/", views.rotate, name="rotate"),
     path("<str:endpoint_id>/disable/", views.disable, name="disable"),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from laurel.core.actor import Actor
 from laurel.hooks import actions, queries
-from laurel.hooks.forms import EndpointForm, ReplayForm
+from laurel.hooks.forms import EndpointForm, LrsForm, ReplayForm
 from laurel.hooks.models import Delivery, Endpoint
 from laurel.orgs.access import org_view
 from laurel.orgs.models import Membership
@@ -63,6 +63,28 @@ def create(request: HttpRequest, membership: Membership) -> HttpResponse:
         else:
             return _secret_page(request, endpoint, secret, _("Endpoint added"))
     return render(request, "hooks/new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@org_view(MANAGE)
+@require_http_methods(["GET", "POST"])
+def create_lrs(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = LrsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            endpoint = actions.create_lrs(
+                Actor.from_request(request),
+                membership.org,
+                url=form.cleaned_data["url"],
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Every new award now sends an xAPI statement to this LRS."))
+            return redirect("hooks:detail", slug=membership.org.slug, endpoint_id=endpoint.public_id)
+    return render(request, "hooks/new_lrs.html", {"form": form}, status=400 if form.errors else 200)
 
 
 def _detail(request: HttpRequest, endpoint: Endpoint, form: ReplayForm, status: int = 200) -> HttpResponse:

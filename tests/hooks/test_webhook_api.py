@@ -122,3 +122,13 @@ class WebhookApiTests(HooksTestCase):
         theirs = f"/api/v1/orgs/other/webhooks/{self.endpoint.public_id}"
         response = self.client.get(theirs, HTTP_AUTHORIZATION=f"Bearer {self.outsider_token}")
         self.assertEqual(response.status_code, 404)
+
+    def test_an_lrs_is_added_without_echoing_its_password(self) -> None:
+        body = {"url": self.receiver.url, "username": "laurel", "password": "p4ss-word-long"}
+        response = self.call("post", "/webhooks/lrs", body)
+        self.assertEqual(response.status_code, 201)
+        self.assertEqual((response.json()["kind"], response.json()["username"]), ("xapi", "laurel"))
+        self.assertNotIn("p4ss-word-long", response.content.decode())
+        self.assertNotIn("p4ss-word-long", self.call("get", "/webhooks").content.decode())
+        bad = self.call("post", "/webhooks/lrs", {**body, "url": "https://192.168.1.1/xapi/"})
+        self.assertEqual(bad.status_code, 422)
