@@ -207,10 +207,13 @@ def emit(org_id: int, event_type: str, build: Callable[[], Sequence[events.Event
     Never lets a fault here undo the change that caused the event: errors are logged and the
     savepoint rolled back, so the award (or evaluation) commits without its webhooks.
     """
+    # Most organizations have no endpoint: one indexed read, and no savepoint, is all they pay.
+    endpoints = subscribed(org_id, event_type)
+    if not endpoints:
+        return 0
     try:
         with transaction.atomic():
-            endpoints = subscribed(org_id, event_type)
-            found = build() if endpoints else []
+            found = build()
             return _queue(org_id, event_type, endpoints, found) if found else 0
     except Exception:
         log.exception("could not queue %s webhooks for organization %s", event_type, org_id)
