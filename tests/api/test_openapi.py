@@ -26,6 +26,14 @@ EXPECTED = {
     "/api/v1/orgs/{slug}/achievements/{public_id}/rules/{number}/live": {"post"},
     "/api/v1/orgs/{slug}/achievements/{public_id}/rules/{number}/dry-run": {"get"},
     "/api/v1/orgs/{slug}/achievements/{public_id}/award-states": {"get"},
+    "/api/v1/orgs/{slug}/webhooks": {"get", "post"},
+    "/api/v1/orgs/{slug}/webhooks/lrs": {"post"},
+    "/api/v1/orgs/{slug}/webhooks/{public_id}": {"get"},
+    "/api/v1/orgs/{slug}/webhooks/{public_id}/rotate": {"post"},
+    "/api/v1/orgs/{slug}/webhooks/{public_id}/disable": {"post"},
+    "/api/v1/orgs/{slug}/webhooks/{public_id}/deliveries": {"get"},
+    "/api/v1/orgs/{slug}/webhooks/{public_id}/deliveries/{webhook_id}/replay": {"post"},
+    "/api/v1/orgs/{slug}/webhooks/{public_id}/replay": {"post"},
     "/api/v1/verify": {"post"},
 }
 # Anyone may verify a credential; every other operation needs a token.
