@@ -40,6 +40,7 @@ N, CHUNK = {awards}, 500
 verified = []
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.0"
+    disable_nagle_algorithm = True  # headers and body go out at once, as a real server's do
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         Webhook(SECRET[0]).verify(body, {{k.lower(): v for k, v in self.headers.items()}})
