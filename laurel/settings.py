@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "laurel.ingest.xapi",
     "laurel.ingest.lti",
     "laurel.rules",
+    "laurel.hooks",
     "laurel.api",
     "laurel.demo",
 ]
@@ -229,6 +230,12 @@ KEK_PREVIOUS = [k.strip() for k in env("LAUREL_KEK_PREVIOUS").split(",") if k.st
 # Verifying other issuers' credentials fetches DID documents and status lists; private,
 # loopback and link-local targets are refused unless this is set (development only).
 ALLOW_PRIVATE_FETCH = env_bool("LAUREL_ALLOW_PRIVATE_FETCH")
+
+# Outgoing webhooks go to public https servers only; this lets them reach loopback
+# addresses over http too (tests and development only; private networks stay refused).
+WEBHOOK_ALLOW_LOOPBACK = env_bool("LAUREL_WEBHOOK_ALLOW_LOOPBACK")
+# Seconds a webhook receiver has to answer, from connecting to the last byte read.
+WEBHOOK_TIMEOUT = float(env("LAUREL_WEBHOOK_TIMEOUT", "10"))
 
 # How long a worker may hold an outbox message before another may retry it.
 OUTBOX_LEASE_SECONDS = float(env("LAUREL_OUTBOX_LEASE_SECONDS", "120"))

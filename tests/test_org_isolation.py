@@ -13,6 +13,7 @@ from laurel.accounts.models import ApiToken, hash_token
 from laurel.achievements.models import Achievement, AchievementVersion
 from laurel.audit.models import AuditEvent
 from laurel.awards.models import Award, AwardBatch
+from laurel.hooks.models import Delivery, Endpoint
 from laurel.ingest.models import ImportBatch, Source, SourceIdentity
 from laurel.orgs.models import Invitation, Membership, Recipient
 from laurel.rules.models import AwardState, Rule
@@ -69,6 +70,10 @@ class OrganizationIsolationTests(BaseTestCase):
             number=1,
             definition={"criteria": {"all": [{"approval": {"item": "portfolio"}}]}},
         )
+        endpoint = Endpoint.objects.create(
+            org=org, url="https://lms.example.ac.kr/events", secret_encrypted=b"-", secret_kek_id="-"
+        )
+        delivery = Delivery.objects.create(org=org, endpoint=endpoint, event_type="award.issued", body="{}")
         cls.values = {
             "slug": org.slug,
             "member_id": str(member.public_id),
@@ -84,6 +89,8 @@ class OrganizationIsolationTests(BaseTestCase):
             "identity_id": str(identity.pk),
             "batch_id": import_batch.public_id,
             "state_id": state.public_id,
+            "endpoint_id": endpoint.public_id,
+            "delivery_id": delivery.public_id,
         }
 
     def url_for(self, route: str) -> str:

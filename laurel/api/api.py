@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from laurel.api import achievements, awards, bulk, errors, orgs, recipients, verify
 from laurel.api.auth import RATE, BearerToken, TokenThrottle
 from laurel.api.docs import LocalSwagger
+from laurel.hooks import api as hooks_api
 from laurel.ingest import api as ingest_api
 from laurel.ingest.lti import api as lti_api
 from laurel.rules import api as rules_api
@@ -38,5 +39,6 @@ for module in (
     lti_api,
     rules_api,
     evidence_api,
+    hooks_api,
 ):
     api.add_router("", module.router)

@@ -34,11 +34,16 @@ def enqueue_email(
             "from": settings.DEFAULT_FROM_EMAIL,
         },
     )
+    nudge_after_commit()
+    return message
+
+
+def nudge_after_commit() -> None:
+    """Ask a worker to deliver once the current transaction commits; for every kind of message."""
     # One nudge per transaction is enough, however many messages it writes.
     connection = transaction.get_connection()
     if not any(entry[1] is _kick_worker for entry in connection.run_on_commit):
         transaction.on_commit(_kick_worker)
-    return message
 
 
 def _kick_worker() -> None:

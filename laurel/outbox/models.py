@@ -6,7 +6,7 @@ class OutboxMessage(models.Model):
     """A message to send, written in the same transaction as the change it reports.
 
     The worker claims due rows atomically, sends them, and retries with backoff;
-    emails now, webhooks later.
+    emails, and the webhooks laurel.hooks registers a sender for.
     """
 
     class Kind(models.TextChoices):

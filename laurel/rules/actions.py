@@ -31,6 +31,7 @@ from laurel.rules.evaluate import Decision, as_json, evaluate
 from laurel.rules.finder import nudge_after_commit, reads
 from laurel.rules.models import AwardState, EvidenceSubmission, Rule
 from laurel.rules.queries import criteria_of, facts_for, held_badges, live_rule, reading, site_zone
+from laurel.rules.signals import progress_changed
 
 log = logging.getLogger(__name__)
 ENGINE = Actor(user=None, via="worker")
@@ -207,6 +208,7 @@ def evaluate_pair(recipient_id: int, achievement_id: int, now: datetime | None =
         held = held_badges(recipient_id)
         held.pop(str(achievement.public_id), None)  # a badge never counts towards itself
         decision = evaluate(criteria, facts_for(recipient_id, criteria), held, now)
+        before = (state.state, state.met, state.progress)
         _remember(state, rule, decision, now)
         if state.state == State.ISSUED:
             if not decision.met and state.flagged_at is None:
@@ -216,6 +218,8 @@ def evaluate_pair(recipient_id: int, achievement_id: int, now: datetime | None =
         else:
             state.state = State.IN_PROGRESS
         state.save()
+        if (state.state, state.met, state.progress) != before:
+            progress_changed.send(sender=AwardState, state=state)
         return state
 
 

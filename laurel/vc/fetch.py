@@ -127,6 +127,11 @@ def address_block_reason(address: IPAddress | str, *, allow_private: bool = Fals
     return None
 
 
+def _host_header(scheme: str, host: str, port: int) -> str:
+    header = f"[{host}]" if ":" in host else host
+    return header if port == _DEFAULT_PORTS[scheme] else f"{header}:{port}"
+
+
 def _resolve(host: str, port: int) -> list[str]:
     """Every address ``host`` resolves to, in the resolver's order."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -253,15 +258,62 @@ class Fetcher:
             self.check_address(address)
         return addresses
 
+    def vet(self, url: str) -> None:
+        """Raise the ``FetchError`` a fetch of ``url`` would meet before connecting, if any.
+
+        Checks the scheme, the host and every address the host resolves to, as ``fetch`` and
+        ``post`` do; for refusing a URL when it is saved rather than when it is first used.
+        """
+        _scheme, host, port, _target = self._target(url)
+        self._vetted_addresses(host, port)
+
+    def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> FetchResult:
+        """POST ``body`` to ``url`` under the same policy, following no redirect.
+
+        Any status comes back as it is (the caller decides what counts as success); at most
+        ``max_bytes`` of the answer are read and the rest is left unread, since the answer is
+        only logged. Time-outs are ``FetchTimeoutError``, other failures ``FetchError``.
+        """
+        deadline = time.monotonic() + self.timeout
+        scheme, host, port, target = self._target(url)
+        addresses = self._vetted_addresses(host, port)
+        conn = self._connection(scheme, host, port, addresses, deadline)
+        sent = {
+            "Host": _host_header(scheme, host, port),
+            "Accept-Encoding": "identity",
+            "User-Agent": USER_AGENT,
+            "Connection": "close",
+            **headers,
+            "Content-Length": str(len(body)),
+        }
+        try:
+            conn.request("POST", target, body=body, headers=sent)
+            response = conn.getresponse()
+            excerpt = self._read_excerpt(response, url, deadline)
+            return FetchResult(url, url, response.status, response.getheader("Content-Type"), excerpt)
+        except TimeoutError as exc:
+            raise FetchTimeoutError(f"timed out posting to {url}") from exc
+        except (OSError, http.client.HTTPException) as exc:
+            raise FetchError(f"cannot post to {url}: {exc}") from exc
+        finally:
+            conn.close()
+
+    def _read_excerpt(self, response: http.client.HTTPResponse, url: str, deadline: float) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        while size < self.max_bytes and (chunk := response.read(min(_CHUNK, self.max_bytes - size))):
+            size += len(chunk)
+            if time.monotonic() > deadline:
+                raise FetchTimeoutError(f"timed out reading the answer of {url}")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
     def _request(self, url: str, accept: str, deadline: float) -> tuple[int, str | None, str | None, bytes]:
         scheme, host, port, target = self._target(url)
         addresses = self._vetted_addresses(host, port)
         conn = self._connection(scheme, host, port, addresses, deadline)
-        host_header = f"[{host}]" if ":" in host else host
-        if port != _DEFAULT_PORTS[scheme]:
-            host_header = f"{host_header}:{port}"
         headers = {
-            "Host": host_header,
+            "Host": _host_header(scheme, host, port),
             "Accept": accept,
             "Accept-Encoding": "identity",
             "User-Agent": USER_AGENT,

@@ -31,6 +31,14 @@ EXPECTED = {
     "/api/v1/orgs/{slug}/reviews": {"get"},
     "/api/v1/orgs/{slug}/award-states/{public_id}/evidence": {"get"},
     "/api/v1/orgs/{slug}/award-states/{public_id}/decisions": {"post"},
+    "/api/v1/orgs/{slug}/webhooks": {"get", "post"},
+    "/api/v1/orgs/{slug}/webhooks/lrs": {"post"},
+    "/api/v1/orgs/{slug}/webhooks/{public_id}": {"get"},
+    "/api/v1/orgs/{slug}/webhooks/{public_id}/rotate": {"post"},
+    "/api/v1/orgs/{slug}/webhooks/{public_id}/disable": {"post"},
+    "/api/v1/orgs/{slug}/webhooks/{public_id}/deliveries": {"get"},
+    "/api/v1/orgs/{slug}/webhooks/{public_id}/deliveries/{webhook_id}/replay": {"post"},
+    "/api/v1/orgs/{slug}/webhooks/{public_id}/replay": {"post"},
     "/api/v1/verify": {"post"},
 }
 # Anyone may verify a credential; every other operation needs a token.

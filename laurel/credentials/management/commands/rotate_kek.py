@@ -1,6 +1,7 @@
 """`laurel manage rotate_kek`: re-encrypt every stored secret under the current LAUREL_KEK.
 
-Issuer keys, LTI tool keys and webhook source secrets are the KEK's ciphertexts.
+Issuer keys, LTI tool keys, webhook source secrets and outgoing webhook secrets are the KEK's
+ciphertexts.
 
 Run it after moving the old KEK to LAUREL_KEK_PREVIOUS and setting a new LAUREL_KEK; once it
 succeeds the old KEK can be dropped. All keys change in one transaction, or none does.
@@ -16,10 +17,19 @@ from laurel.audit.actions import record
 from laurel.core.actor import Actor
 from laurel.credentials import kek, keys
 from laurel.credentials.models import IssuerKey
+from laurel.hooks.actions import reseal as reseal_endpoint
+from laurel.hooks.models import Endpoint
 from laurel.ingest.lti import keys as lti_keys
 from laurel.ingest.lti.models import ToolKey
 from laurel.ingest.models import Source
 from laurel.ingest.sources import reseal_webhook_secret
+
+ENDPOINT_SECRETS = [
+    "secret_kek_id",
+    "secret_encrypted",
+    "previous_secret_kek_id",
+    "previous_secret_encrypted",
+]
 
 
 class Command(BaseCommand):
@@ -46,6 +56,10 @@ class Command(BaseCommand):
                 for source in webhooks.order_by("pk"):
                     if reseal_webhook_secret(source):
                         source.save(update_fields=["secret_kek_id", "secret_encrypted"])
+                        changed += 1
+                for endpoint in Endpoint.objects.select_for_update().order_by("pk"):
+                    if reseal_endpoint(endpoint):
+                        endpoint.save(update_fields=ENDPOINT_SECRETS)
                         changed += 1
                 record(
                     Actor(user=None, via="cli"),
