@@ -1,0 +1,124 @@
+// The rule builder's edits in place: add, remove and move parts without a round trip.
+// Without this script every button posts the form and the server makes the same change,
+// so nothing here is required. Parts are ordered by their place in the form and name
+// their group in a hidden field, so moving a fieldset is all a move takes.
+(function () {
+  "use strict";
+  var form = document.getElementById("rule-builder");
+  if (!form) { return; }
+  var status = document.getElementById("rb-status");
+  var made = 0;
+
+  function say(text) { status.textContent = text; }
+
+  function freshId() {
+    made += 1;
+    var id;
+    do {
+      id = "j" + Date.now().toString(36).slice(-6) + made + Math.floor(Math.random() * 1000);
+    } while (document.getElementById("rb-node-" + id));
+    return id;
+  }
+
+  function nodeOf(element) { return element.closest("fieldset[data-node]"); }
+
+  function partsOf(group) {
+    return group.querySelector(":scope > ol[data-role=parts]");
+  }
+
+  function legendOf(node) { return node.querySelector(":scope > legend").textContent; }
+
+  // Move buttons are disabled at the ends, as the server renders them.
+  function refreshButtons() {
+    form.querySelectorAll("ol[data-role=parts]").forEach(function (list) {
+      var items = Array.prototype.filter.call(list.children, function (li) { return li.tagName === "LI"; });
+      items.forEach(function (li, i) {
+        var node = li.querySelector(":scope > fieldset[data-node]");
+        var actions = node.querySelector(":scope > .rule-actions");
+        actions.querySelector("[data-action=up]").disabled = i === 0;
+        actions.querySelector("[data-action=down]").disabled = i === items.length - 1;
+        var unwrap = actions.querySelector("[data-action=unwrap]");
+        if (unwrap && partsOf(node) && partsOf(node).children.length !== 1) { unwrap.hidden = true; }
+      });
+    });
+  }
+
+  function showCount(node) {
+    var kind = node.querySelector(":scope > .field > select[data-role=group-kind]");
+    var count = node.querySelector(":scope > [data-role=n]");
+    if (kind && count) { count.hidden = kind.value !== "n_of"; }
+  }
+
+  function rename(root, id, parent) {
+    root.querySelectorAll("*").forEach(function (el) {
+      ["name", "id", "for", "aria-describedby", "data-node", "value"].forEach(function (attr) {
+        var value = el.getAttribute(attr);
+        if (value && value.indexOf("__") !== -1) {
+          el.setAttribute(attr, value.split("__ID__").join(id).split("__PARENT__").join(parent));
+        }
+      });
+    });
+  }
+
+  function add(group) {
+    var kind = group.querySelector(":scope > .rule-add > select[data-role=add-kind]").value;
+    var template = document.getElementById("rb-template-" + kind);
+    if (!template) { return false; }
+    var copy = template.content.cloneNode(true);
+    var id = freshId();
+    rename(copy, id, group.getAttribute("data-node"));
+    var item = copy.firstElementChild;
+    partsOf(group).appendChild(copy);
+    var node = item.querySelector("fieldset[data-node]");
+    showCount(node);
+    refreshButtons();
+    var first = node.querySelector("input:not([type=hidden]), select, textarea");
+    if (first) { first.focus(); }
+    say(legendOf(node));
+    return true;
+  }
+
+  function remove(node) {
+    var item = node.parentElement;
+    var group = nodeOf(item.parentElement);
+    item.remove();
+    refreshButtons();
+    group.querySelector(":scope > .rule-add > select").focus();
+    say(legendOf(node));
+  }
+
+  function move(node, up) {
+    var item = node.parentElement;
+    var other = up ? item.previousElementSibling : item.nextElementSibling;
+    if (!other) { return; }
+    if (up) { item.parentElement.insertBefore(item, other); } else { item.parentElement.insertBefore(other, item); }
+    refreshButtons();
+    var button = node.querySelector(":scope > .rule-actions > [data-action=" + (up ? "up" : "down") + "]");
+    if (button.disabled) { button = node.querySelector(":scope > .rule-actions > [data-action=" + (up ? "down" : "up") + "]"); }
+    button.focus();
+    say(legendOf(node));
+  }
+
+  form.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-action]");
+    if (!button || !form.contains(button)) { return; }
+    var node = nodeOf(button);
+    var action = button.getAttribute("data-action");
+    if (action === "add" && add(node)) {
+      event.preventDefault();
+    } else if (action === "remove") {
+      event.preventDefault();
+      remove(node);
+    } else if (action === "up" || action === "down") {
+      event.preventDefault();
+      move(node, action === "up");
+    }
+    // "Put in a group" and "Keep only its one part" go to the server.
+  });
+
+  form.addEventListener("change", function (event) {
+    if (event.target.matches("select[data-role=group-kind]")) { showCount(nodeOf(event.target)); }
+  });
+
+  form.querySelectorAll("fieldset.rule-group").forEach(showCount);
+})();
