@@ -37,9 +37,12 @@
         var actions = node.querySelector(":scope > .rule-actions");
         actions.querySelector("[data-action=up]").disabled = i === 0;
         actions.querySelector("[data-action=down]").disabled = i === items.length - 1;
-        var unwrap = actions.querySelector("[data-action=unwrap]");
-        if (unwrap && partsOf(node) && partsOf(node).children.length !== 1) { unwrap.hidden = true; }
       });
+    });
+    // "Keep only its one part" is for a group with exactly one part.
+    form.querySelectorAll("fieldset.rule-group").forEach(function (group) {
+      var unwrap = group.querySelector(":scope > .rule-actions > [data-action=unwrap]");
+      if (unwrap) { unwrap.hidden = partsOf(group).children.length !== 1; }
     });
   }
 
