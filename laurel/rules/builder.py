@@ -95,9 +95,9 @@ class Draft:
 
     def find(self, node_id: str) -> tuple[Node, Node | None] | None:
         """The node with this id and its parent (None for the root)."""
+        if self.root.id == node_id:
+            return self.root, None
         for node in self.nodes():
-            if node.id == node_id:
-                return node, None
             for part in node.parts:
                 if part.id == node_id:
                     return part, node

@@ -183,6 +183,9 @@ def test_a_learner_goes_from_nothing_to_a_verified_badge_through_xapi_statements
         "✓ Done: assignments 3/3 submitted",
     ]
     assert "Issued" in me.locator("main section.progress").inner_text()
+    with me.expect_navigation():
+        me.locator("header form.lang-switch button[value=ko]").click()
+    assert progress(me)[2] == "✓ 충족: 과제 3/3개 제출"
     state = AwardState.objects.get()
     assert state.state == "issued" and state.award is not None
 
