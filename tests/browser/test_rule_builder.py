@@ -40,6 +40,7 @@ def test_an_issuer_builds_a_rule_in_place_sees_a_problem_at_its_clause_and_saves
 
     attendance = add(page, "n1", "attendance")
     expect(page.locator(f"#rb-{attendance}-course")).to_be_focused()
+    expect(page.locator("#rb-status")).to_have_text("추가했습니다: 출석")
     score = add(page, "n1", "score")
     group = add(page, "n1", "n_of")
     expect(page.locator(f"#rb-{group}-n")).to_be_visible()

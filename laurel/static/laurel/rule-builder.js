@@ -9,7 +9,10 @@
   var status = document.getElementById("rb-status");
   var made = 0;
 
-  function say(text) { status.textContent = text; }
+  // What happened, for screen readers; the phrases come translated from the form.
+  function say(what, node) {
+    status.textContent = (form.getAttribute("data-" + what) || "") + " " + legendOf(node);
+  }
 
   function freshId() {
     made += 1;
@@ -77,7 +80,7 @@
     refreshButtons();
     var first = node.querySelector("input:not([type=hidden]), select, textarea");
     if (first) { first.focus(); }
-    say(legendOf(node));
+    say("added", node);
     return true;
   }
 
@@ -87,7 +90,7 @@
     item.remove();
     refreshButtons();
     group.querySelector(":scope > .rule-add > select").focus();
-    say(legendOf(node));
+    say("removed", node);
   }
 
   function move(node, up) {
@@ -99,7 +102,7 @@
     var button = node.querySelector(":scope > .rule-actions > [data-action=" + (up ? "up" : "down") + "]");
     if (button.disabled) { button = node.querySelector(":scope > .rule-actions > [data-action=" + (up ? "down" : "up") + "]"); }
     button.focus();
-    say(legendOf(node));
+    say("moved", node);
   }
 
   form.addEventListener("click", function (event) {
