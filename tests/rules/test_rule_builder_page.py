@@ -206,6 +206,17 @@ class BuilderPageTests(RulesTestCase):
         self.assertNotIn("require each other", self.fieldset(page, "n2"))
         self.assertEqual(Rule.objects.filter(achievement=self.badge).count(), 0)
 
+    def test_window_problems_are_shown_at_the_window_they_belong_to(self) -> None:
+        page = self.press(self.open(), "add:n1", n1__add="quiz")
+        page = self.press(
+            page, "save", status=400, n2__item="Q1", n2__window_grace_days="3", window_grace_days="2"
+        )
+        clause = self.fieldset(page, "n2")
+        self.assertRegex(clause, r'<details class="rule-window" open>')
+        self.assertRegex(clause, r'id="rb-n2-window_grace_days-errors"><li>A grace period needs an end\.')
+        self.assertRegex(page, r'id="rb-window_grace_days-errors"><li>A grace period needs an end\.')
+        self.assertFalse(Rule.objects.exists())
+
     def test_choices_come_from_known_badges_courses_and_items(self) -> None:
         record_facts(self.source, [submitted("h1", "A1"), submitted("h2", "A2")])
         page = self.press(self.open(), "add:n1", n1__add="badges")
