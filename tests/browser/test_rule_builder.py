@@ -47,6 +47,11 @@ def test_an_issuer_builds_a_rule_in_place_sees_a_problem_at_its_clause_and_saves
     quiz = add(page, group, "quiz")
     completion = add(page, group, "completion")
     extra = add(page, "n1", "missions")
+    page.locator(f"#rb-{extra}-course").fill("CS101")
+    page.locator(f"#rb-{extra}-kind").select_option("completion")  # swapped in place
+    expect(page.locator(f"fieldset[data-node='{extra}'] > legend")).to_have_text("강좌 이수")
+    expect(page.locator(f"#rb-{extra}-course")).to_have_value("CS101")
+    assert page.locator(f"#rb-{extra}-count").count() == 0
     assert parts_of(page, "n1") == [attendance, score, group, extra]
     page.locator(f"fieldset[data-node='{extra}'] > .rule-actions [data-action=remove]").click()
     page.locator(f"fieldset[data-node='{score}'] > .rule-actions [data-action=up]").click()

@@ -145,6 +145,17 @@ class BuilderPageTests(RulesTestCase):
             Rule.objects.order_by("-number").first().definition, {"criteria": {"quiz": {"item": "Q2"}}}
         )
 
+    def test_a_clause_changes_kind_keeping_the_fields_both_kinds_have(self) -> None:
+        page = self.press(self.open(), "add:n1", n1__add="quiz")
+        page = self.press(
+            page, "refresh", n2__kind="score", n2__item="Q1", n2__course="CS101", n2__min_percent=""
+        )
+        fields = self.posted(page)
+        self.assertEqual(
+            (fields["n2-kind"], fields["n2-item"], fields["n2-course"]), ("score", "Q1", "CS101")
+        )
+        self.assertIn("Score", self.fieldset(page, "n2").split("</legend>")[0])
+
     def test_the_form_opens_on_the_revision_asked_for(self) -> None:
         save_rule(self.actor, self.badge, {"criteria": {"quiz": {"item": "first"}}})
         save_rule(self.actor, self.badge, {"criteria": {"quiz": {"item": "second"}}})

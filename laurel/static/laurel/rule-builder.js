@@ -55,6 +55,11 @@
     if (kind && count) { count.hidden = kind.value !== "n_of"; }
   }
 
+  // With the script a new kind of clause takes effect at once; its button is for pages without.
+  function scripted(root) {
+    root.querySelectorAll("button[data-action=kind]").forEach(function (button) { button.hidden = true; });
+  }
+
   function rename(root, id, parent) {
     root.querySelectorAll("*").forEach(function (el) {
       ["name", "id", "for", "aria-describedby", "data-node", "value"].forEach(function (attr) {
@@ -78,7 +83,12 @@
     var node = item.querySelector("fieldset[data-node]");
     showCount(node);
     refreshButtons();
-    var first = node.querySelector("input:not([type=hidden]), select, textarea");
+    scripted(node);
+    // The first field to fill: a clause's first value, a group's own choice.
+    var fields = node.querySelectorAll("input:not([type=hidden]), textarea, select");
+    var first = Array.prototype.find.call(fields, function (f) {
+      return f.offsetParent !== null && !f.matches("[data-role=clause-kind]");
+    });
     if (first) { first.focus(); }
     say("added", node);
     return true;
@@ -122,9 +132,33 @@
     // "Put in a group" and "Keep only its one part" go to the server.
   });
 
+  // A clause of another kind in the same place, keeping the values of fields both kinds have.
+  function changeKind(node, kind) {
+    var template = document.getElementById("rb-template-" + kind);
+    if (!template) { return; }
+    var id = node.getAttribute("data-node");
+    var copy = template.content.cloneNode(true);
+    rename(copy, id, node.querySelector(":scope > input[data-role=parent]").value);
+    var fresh = copy.firstElementChild.querySelector("fieldset[data-node]");
+    fresh.querySelectorAll("input[name], textarea[name]").forEach(function (input) {
+      if (input.type === "hidden") { return; }
+      var old = node.querySelector("[name='" + input.name + "']");
+      if (!old) { return; }
+      if (input.type === "checkbox") { input.checked = old.checked; } else { input.value = old.value; }
+    });
+    node.replaceWith(fresh);
+    scripted(fresh);
+    refreshButtons();
+    fresh.querySelector("select[data-role=clause-kind]").focus();
+    say("changed", fresh);
+  }
+
   form.addEventListener("change", function (event) {
     if (event.target.matches("select[data-role=group-kind]")) { showCount(nodeOf(event.target)); }
+    if (event.target.matches("select[data-role=clause-kind]")) { changeKind(nodeOf(event.target), event.target.value); }
   });
+
+  scripted(form);
 
   form.querySelectorAll("fieldset.rule-group").forEach(showCount);
 })();
