@@ -57,13 +57,13 @@ def check(
 
 def _badges(achievement: Achievement, criteria: Criteria) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
-    found: dict[str, Achievement] = {}
+    found: dict[str, set[int]] = {}  # clause path -> the badges it requires
     for path, clause in clauses_with_paths(criteria.root):
         if not isinstance(clause, Badges):
             continue
+        where = f"{path}.achievements"
         for ref in clause.achievements:
             badge = _badge(achievement, ref)
-            where = f"{path}.achievements"
             if badge is None:
                 problems.append((where, _("No badge “%(id)s” in this organization.") % {"id": ref}))
             elif badge.pk == achievement.pk:
@@ -71,12 +71,15 @@ def _badges(achievement: Achievement, criteria: Criteria) -> list[tuple[str, str
             elif badge.archived_at is not None:
                 problems.append((where, _("The badge “%(slug)s” is archived.") % {"slug": badge.slug}))
             else:
-                found[ref] = badge
-    if not problems and found:
-        cycle = find_cycle(achievement, {b.pk for b in found.values()})
+                found.setdefault(where, set()).add(badge.pk)
+    if problems:
+        return problems
+    # Checked clause by clause, so the problem is named at the clause that closes the loop.
+    for where, requires in found.items():
+        cycle = find_cycle(achievement, requires)
         if cycle:
-            path = " → ".join(cycle)
-            problems.append(("criteria", _("Badges would require each other: %(path)s.") % {"path": path}))
+            chain = " → ".join(cycle)
+            problems.append((where, _("Badges would require each other: %(path)s.") % {"path": chain}))
     return problems
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from laurel.rules import evidence_views, views
+from laurel.rules import builder_views, evidence_views, views
 
 app_name = "rules"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("reviews/", evidence_views.review_queue, name="reviews"),
     path("reviews/<str:state_id>/", evidence_views.review_state, name="review"),
     path("<uuid:public_id>/", views.badge_rules, name="badge"),
+    path("<uuid:public_id>/build/", builder_views.build, name="build"),
     path("<uuid:public_id>/<int:number>/live/", views.go_live, name="live"),
     path("<uuid:public_id>/<int:number>/dry-run/", views.dry_run_page, name="dry_run"),
 ]

@@ -65,7 +65,11 @@ class SavingRulesTests(RulesTestCase):
         save_rule(self.actor, self.badge, requires(third), live=True)  # data-analysis needs capstone
         found = self.errors(third, requires(self.intro))  # capstone needs intro: a loop
         self.assertEqual(
-            found, ["criteria: Badges would require each other: capstone → intro → data-analysis → capstone."]
+            found,
+            [
+                "criteria.badges.achievements: "
+                "Badges would require each other: capstone → intro → data-analysis → capstone."
+            ],
         )
 
     def test_a_draft_that_would_close_a_cycle_cannot_go_live(self) -> None:
