@@ -188,7 +188,8 @@ def _record(source: Source, facts: list[FactInput], owners: list[Incoming], now:
     """Record the facts; a fact Laurel cannot keep is dropped (its statement is still stored)."""
     try:
         # record_facts checks every fact before it writes, so a refusal leaves nothing to undo.
-        return record_facts(source, facts, received_at=now)
+        # The statements are new, so their facts are too.
+        return record_facts(source, facts, received_at=now, fresh=True)
     except FactConflict as error:
         raise Refused(409, error.messages[0], error.keys) from None
     except ValidationError:
@@ -196,7 +197,7 @@ def _record(source: Source, facts: list[FactInput], owners: list[Incoming], now:
         keep = [n for n, fact in enumerate(facts) if mapping.fits(fact)]
         facts[:] = [facts[n] for n in keep]
         owners[:] = [owners[n] for n in keep]
-        return record_facts(source, facts, received_at=now) if facts else RecordResult()
+        return record_facts(source, facts, received_at=now, fresh=True) if facts else RecordResult()
 
 
 _COLUMNS = ("org", "source", "stored", "statement_id", "body", "voids", "voided", "fact_ids")
