@@ -189,6 +189,9 @@ class StatementValidationTests(XapiTestCase):
     def test_it_checks_activity_definitions_and_interactions(self) -> None:
         self.refused(with_object(activity(interactionType="essay")), "interactionType")
         self.refused(with_object(activity(interactionType=5)), "interactionType")
+        # A list or an object cannot be looked up among the types: still a 400, not a failure.
+        self.refused(with_object(activity(interactionType=["choice"])), "interactionType")
+        self.refused(with_object(activity(interactionType={"type": "choice"})), "interactionType")
         self.refused(with_object(activity(correctResponsesPattern=["true"])), "interactionType")
         self.refused(with_object(activity(choices=[{"id": "a"}])), "interactionType")
         self.refused(
