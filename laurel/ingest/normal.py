@@ -172,7 +172,8 @@ def _text(value: str, limit: int, what: Promise, required: bool = False) -> str:
     return value
 
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# A flat list of strings and None: no cycles to look for.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
 
 
 def content_hash(fields: list[object]) -> str:
