@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
 from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -91,6 +91,7 @@ def record_facts(
     *,
     received_at: datetime | None = None,
     replace: bool = False,
+    fresh: bool = False,
 ) -> RecordResult:
     """Record facts all-or-nothing, in one transaction.
 
@@ -100,17 +101,21 @@ def record_facts(
     and linked to recipients by email or student id; facts of unknown people are parked.
     Affected (recipient, badge) pairs are queued for evaluation. A bounded number of bulk
     queries whatever the number of facts.
+
+    ``fresh`` says the caller knows no fact has these keys yet (the statements they come from
+    were not stored before), so they are not looked for; a key recorded after all makes the
+    insert fail, and the call runs again looking.
     """
     normals = normalize_all(list(facts))
     if not normals:
         return RecordResult()
     now = received_at or timezone.now()
     try:
-        return _record(source, normals, now, replace)
+        return _record(source, normals, now, replace, fresh)
     except IntegrityError:
         # Another request inserted one of these keys between our read and our insert;
         # running again sees its row and treats ours as a re-delivery or a conflict.
-        return _record(source, normals, now, replace)
+        return _record(source, normals, now, replace, False)
 
 
 def _dedupe(normals: Sequence[Normal]) -> dict[str, Normal]:
@@ -197,10 +202,12 @@ REPLACED_FIELDS = [
 
 
 @transaction.atomic
-def _record(source: Source, normals: Sequence[Normal], now: datetime, replace: bool) -> RecordResult:
+def _record(
+    source: Source, normals: Sequence[Normal], now: datetime, replace: bool, fresh: bool
+) -> RecordResult:
     org = source.org
     by_key = _dedupe(normals)
-    existing = _existing(source, list(by_key))
+    existing = {} if fresh else _existing(source, list(by_key))
     conflicts = [k for k, n in by_key.items() if k in existing and existing[k].content_hash != n.content_hash]
     if conflicts and not replace:
         raise FactConflict(conflicts)
@@ -239,17 +246,31 @@ def _record(source: Source, normals: Sequence[Normal], now: datetime, replace: b
     result.changed_ids = [*ids.values(), *(fact.pk for fact in replaced)]
     result.parked = sum(1 for key in by_key if recipients[key] is None)
     if pending.has_finders():
+        # Only facts that belong to somebody queue pairs (parked ones wait for their link).
         created = [
-            Fact(
-                pk=ids[key],
-                org_id=org.pk,
-                source_id=source.pk,
-                **_fields(by_key[key], people[by_key[key].identity]),
-            )
+            _created(ids[key], source, by_key[key], people[by_key[key].identity], now)
             for key in new_keys
+            if people[by_key[key].identity].recipient_id is not None
         ]
         pending.enqueue_for(org, [*attached, *created, *replaced])
     return result
+
+
+_ATTNAMES = [f.attname for f in Fact._meta.concrete_fields]
+
+
+def _created(pk: int, source: Source, normal: Normal, who: Known, now: datetime) -> Fact:
+    """The Fact just inserted, as the ORM builds one from a row (far cheaper than keywords)."""
+    values = {
+        "id": pk,
+        "org_id": source.org_id,
+        "source_id": source.pk,
+        "received_at": now,
+        "voided_at": None,
+        "import_batch_id": None,
+        **_fields(normal, who),
+    }
+    return Fact.from_db(router.db_for_write(Fact), _ATTNAMES, [values[name] for name in _ATTNAMES])
 
 
 def _fields(normal: Normal, who: Known) -> dict[str, object]:

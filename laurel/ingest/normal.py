@@ -3,6 +3,7 @@
 Re-exported by laurel.ingest.facts, where sources import it from.
 """
 
+import functools
 import hashlib
 import json
 import re
@@ -72,9 +73,9 @@ class FactInput:
     status: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Normal:
-    """A FactInput checked and in the stored form."""
+    """A FactInput checked and in the stored form (not frozen: one is made per fact of a batch)."""
 
     event_key: str
     type: str
@@ -111,6 +112,8 @@ def _canonical_url(value: str) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, parts.query, parts.fragment))
 
 
+# Remembered: a source names the same few thousand learners in batch after batch.
+@functools.lru_cache(maxsize=4096)
 def normalize_identity(kind: str, value: str) -> str:
     """The stored form of an identity value; raises ValidationError when it cannot be one.
 
@@ -169,9 +172,12 @@ def _text(value: str, limit: int, what: Promise, required: bool = False) -> str:
     return value
 
 
+# A flat list of strings and None: no cycles to look for.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+
+
 def content_hash(fields: list[object]) -> str:
-    text = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(_ENCODE(fields).encode()).hexdigest()
 
 
 def normalize(fact: FactInput) -> Normal:

@@ -66,13 +66,14 @@ def insert_facts(rows: Sequence[Row]) -> list[int]:
     size = max(1, limit // len(COLUMNS)) if limit else DEFAULT_ROWS
     returning = connection.features.can_return_rows_from_bulk_insert
     ids: list[int] = []
+    adapted: dict[object, object] = {}
     with connection.cursor() as cursor:
         for part in chunks(rows, size):
             # Only quoted names and placeholders go into the text; every value is a parameter.
             sql = f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(part))}"  # noqa: S608
             if returning:
                 sql += f" RETURNING {ops.quote_name('id')}"
-            cursor.execute(sql, [value for row in part for value in _adapt(ops, row)])
+            cursor.execute(sql, [value for row in part for value in _adapt(ops, row, adapted)])
             if returning:
                 ids.extend(found for (found,) in cursor.fetchall())
     if not returning:
@@ -88,10 +89,22 @@ def insert_facts(rows: Sequence[Row]) -> list[int]:
     return ids
 
 
-def _adapt(ops: object, row: Row) -> tuple[object, ...]:
+def _adapt(ops: object, row: Row, adapted: dict[object, object]) -> tuple[object, ...]:
+    """The row's values as the backend stores them; ``adapted`` remembers each distinct value's
+    form (scores and the time received repeat across a batch)."""
     values = list(row)
-    for at in (9, 10):
-        values[at] = ops.adapt_decimalfield_value(values[at], VALUE_DIGITS, VALUE_PLACES)  # type: ignore[attr-defined]
-    for at in (12, 13):
-        values[at] = ops.adapt_datetimefield_value(values[at])  # type: ignore[attr-defined]
+    for at in (9, 10, 12, 13):
+        value = values[at]
+        if value is None:
+            continue
+        # Keyed by type as well: Decimal("1") and a datetime never share a key by accident.
+        key = (at < 12, value)
+        found = adapted.get(key)
+        if found is None:
+            if at < 12:
+                found = ops.adapt_decimalfield_value(value, VALUE_DIGITS, VALUE_PLACES)  # type: ignore[attr-defined]
+            else:
+                found = ops.adapt_datetimefield_value(value)  # type: ignore[attr-defined]
+            adapted[key] = found
+        values[at] = found
     return tuple(values)

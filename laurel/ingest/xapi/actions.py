@@ -4,8 +4,12 @@ A batch is all or nothing. Statements already stored under the same id are compa
 either accepted again (no change at all) or refused with a conflict. New statements become
 rows and facts; voiding statements void their targets and the facts those made, including a
 target that arrives after its voider.
+
+Statements are compared only when their id is already stored: the comparison form is then
+made from both bodies, so the many statements that arrive once never pay for it.
 """
 
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -42,7 +46,6 @@ class Incoming:
 
     statement: dict[str, Any]
     key: str  # the id, lower case, as rows and facts are keyed
-    content_hash: str
     derived: bool  # the id was made from the content (the sender gave none)
     voids: str | None
     occurred_at: datetime
@@ -97,7 +100,6 @@ def prepare(raw: Any, index: int | None, receipt: Receipt) -> Incoming:
     return Incoming(
         statement=statement,
         key=statement_id.lower(),
-        content_hash=canonical.comparison_hash(statement),
         derived=derived,
         voids=voids,
         occurred_at=occurred_at,
@@ -131,9 +133,7 @@ def _unique(batch: Sequence[Incoming]) -> list[Incoming]:
 @transaction.atomic
 def _store(source: Source, batch: list[Incoming], now: datetime) -> None:
     existing, voiders = _lookup(source, [item.key for item in batch])
-    conflicts = [
-        item.key for item in batch if item.key in existing and existing[item.key] != item.content_hash
-    ]
+    conflicts = [item.key for item in batch if item.key in existing and not _same(item, existing[item.key])]
     if conflicts:
         raise Refused(409, _("A statement with this id is already stored with different content."), conflicts)
     new = [item for item in batch if item.key not in existing]
@@ -164,7 +164,6 @@ def _store(source: Source, batch: list[Incoming], now: datetime) -> None:
             (
                 uuid.UUID(item.key),
                 canonical.dumps(item.statement),
-                item.content_hash,
                 None if item.voids is None else uuid.UUID(item.voids),
                 item.key in voided_now,
                 fact_ids.get(item.key),
@@ -179,11 +178,18 @@ def _store(source: Source, batch: list[Incoming], now: datetime) -> None:
         void_facts(source, arrived_voided, voided_at=now)
 
 
+def _same(item: Incoming, stored_body: str) -> bool:
+    """Whether a statement re-sent under a stored id says the same as the stored one."""
+    stored = canonical.comparison_hash(json.loads(stored_body))
+    return stored == canonical.comparison_hash(item.statement)
+
+
 def _record(source: Source, facts: list[FactInput], owners: list[Incoming], now: datetime) -> RecordResult:
     """Record the facts; a fact Laurel cannot keep is dropped (its statement is still stored)."""
     try:
         # record_facts checks every fact before it writes, so a refusal leaves nothing to undo.
-        return record_facts(source, facts, received_at=now)
+        # The statements are new, so their facts are too.
+        return record_facts(source, facts, received_at=now, fresh=True)
     except FactConflict as error:
         raise Refused(409, error.messages[0], error.keys) from None
     except ValidationError:
@@ -191,16 +197,16 @@ def _record(source: Source, facts: list[FactInput], owners: list[Incoming], now:
         keep = [n for n, fact in enumerate(facts) if mapping.fits(fact)]
         facts[:] = [facts[n] for n in keep]
         owners[:] = [owners[n] for n in keep]
-        return record_facts(source, facts, received_at=now) if facts else RecordResult()
+        return record_facts(source, facts, received_at=now, fresh=True) if facts else RecordResult()
 
 
-_COLUMNS = ("org", "source", "stored", "statement_id", "body", "content_hash", "voids", "voided", "fact_ids")
+_COLUMNS = ("org", "source", "stored", "statement_id", "body", "voids", "voided", "fact_ids")
 
 
 def _insert(source: Source, now: datetime, rows: list[tuple[Any, ...]]) -> None:
     """INSERT the rows with one executemany: the ORM's per-object work is most of bulk_create's cost.
 
-    ``rows`` are (statement_id, body, content_hash, voids, voided, fact_ids); the values common
+    ``rows`` are (statement_id, body, voids, voided, fact_ids); the values common
     to the batch are converted once.
     """
     fields = [Statement._meta.get_field(name) for name in _COLUMNS]
@@ -218,42 +224,39 @@ def _insert(source: Source, now: datetime, rows: list[tuple[Any, ...]]) -> None:
             *common,
             key if native else key.hex,
             body,
-            digest,
             None if voids is None else (voids if native else voids.hex),
             voided,
             facts_field.get_db_prep_save(ids, connection) if ids else no_facts,
         ]
-        for key, body, digest, voids, voided, ids in rows
+        for key, body, voids, voided, ids in rows
     ]
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", prepared)  # noqa: S608
 
 
 def _lookup(source: Source, keys: list[str]) -> tuple[dict[str, str], set[str]]:
-    """In one query: the stored hash of each id already stored, and the ids a stored statement voids.
+    """In one query: the stored body of each id already stored, and the ids a stored statement voids.
 
     Raw SQL, a UNION of two index lookups: the ORM spends longer compiling two hundred-item IN
     lists than the database spends answering, and an OR of the two conditions would scan.
     """
     found: dict[str, str] = {}
     voided: set[str] = set()
-    wanted = set(keys)
     quote = connection.ops.quote_name
     table = quote(Statement._meta.db_table)
-    sid, digest, voids, org = (quote(name) for name in ("statement_id", "content_hash", "voids", "org_id"))
+    sid, body, voids, org = (quote(name) for name in ("statement_id", "body", "voids", "org_id"))
     native = connection.features.has_native_uuid_field
     for start in range(0, len(keys), CHUNK):
         part = [uuid.UUID(key) if native else uuid.UUID(key).hex for key in keys[start : start + CHUNK]]
         marks = ", ".join(["%s"] * len(part))
-        select = f"SELECT {sid}, {digest}, {voids} FROM {table} WHERE {org} = %s"  # noqa: S608
-        sql = f"{select} AND {sid} IN ({marks}) UNION ALL {select} AND {voids} IN ({marks})"
+        by_id = f"SELECT {sid}, {body}, {voids} FROM {table} WHERE {org} = %s AND {sid} IN ({marks})"  # noqa: S608
+        by_target = f"SELECT {sid}, NULL, {voids} FROM {table} WHERE {org} = %s AND {voids} IN ({marks})"  # noqa: S608
         with connection.cursor() as cursor:
-            cursor.execute(sql, [source.org_id, *part, source.org_id, *part])
+            cursor.execute(f"{by_id} UNION ALL {by_target}", [source.org_id, *part, source.org_id, *part])
             rows = cursor.fetchall()
-        for statement_id, content_hash, target in rows:
-            key = str(uuid.UUID(str(statement_id)))
-            if key in wanted:
-                found[key] = content_hash
+        for statement_id, stored_body, target in rows:
+            if stored_body is not None:
+                found[str(uuid.UUID(str(statement_id)))] = stored_body
             if target is not None:
                 voided.add(str(uuid.UUID(str(target))))
     return found, voided

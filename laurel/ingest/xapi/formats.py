@@ -4,6 +4,7 @@ Each check is a compiled regular expression or a few comparisons, because every 
 a batch of a hundred goes through dozens of them.
 """
 
+import functools
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
@@ -96,17 +97,31 @@ def parse_timestamp(value: object, *, allow_space: bool = True) -> datetime | No
     """
     if not isinstance(value, str):
         return None
+    # Validation reads a statement's timestamp and storing reads it again: the second is remembered.
+    moment, spaced = _remembered(value) if len(value) <= _REMEMBERED_LENGTH else _read(value)
+    return None if spaced and not allow_space else moment
+
+
+_REMEMBERED_LENGTH = 64
+
+
+def _read(value: str) -> tuple[datetime | None, bool]:
+    """The instant, and whether date and time are separated by a space (xAPI 2.0 only)."""
     found = _TIMESTAMP.match(value)
-    if found is None or (found["sep"] == " " and not allow_space):
-        return None
+    if found is None:
+        return None, False
     date, clock, zone = found["date"], found["time"], found["zone"]
     extended_date, extended_time = "-" in date, ":" in clock
     if extended_date != extended_time and len(clock) > 2:
-        return None  # ISO 8601 does not mix the basic and extended formats
+        return None, False  # ISO 8601 does not mix the basic and extended formats
     try:
-        return _instant(date.replace("-", ""), clock.replace(":", "").replace(",", "."), zone)
+        moment = _instant(date.replace("-", ""), clock.replace(":", "").replace(",", "."), zone)
     except ValueError:
-        return None
+        return None, False
+    return moment, found["sep"] == " "
+
+
+_remembered = functools.lru_cache(maxsize=4096)(_read)
 
 
 def _instant(date: str, clock: str, zone: str | None) -> datetime:

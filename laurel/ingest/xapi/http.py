@@ -108,6 +108,13 @@ def parse_json(data: bytes) -> Any:
             _("The body is not valid JSON (line %(line)s, column %(column)s).")
             % {"line": error.lineno, "column": error.colno},
         ) from None
+    except (ValueError, RecursionError):
+        # Python's parser refuses integers of more than 4,300 digits and very deep nesting.
+        raise BadRequest(
+            400,
+            _("Malformed request"),
+            _("The body nests arrays and objects too deeply or holds a number too long to read."),
+        ) from None
 
 
 def read_body(request: HttpRequest) -> bytes:

@@ -17,6 +17,7 @@ Verb → fact:
 - an object whose type names a mission, with completed → mission (completed)
 """
 
+import functools
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -63,11 +64,20 @@ def _type_of(item: dict[str, Any]) -> str:
     return str(definition.get("type", ""))
 
 
+# Activity types repeat in every batch; what each one says is worked out once.
+@functools.lru_cache(maxsize=1024)
+def _assessed_type(activity_type: str) -> bool:
+    word = activity_type.rstrip("/").rsplit("/", 1)[-1].lower()
+    return any(word == kind or word.endswith(kind) for kind in _ASSESSED)
+
+
+@functools.lru_cache(maxsize=1024)
+def _course_type(activity_type: str) -> bool:
+    return activity_type in _COURSE_TYPES or activity_type.endswith("/course")
+
+
 def _is_assessed(item: dict[str, Any]) -> bool:
-    word = _type_of(item).rstrip("/").rsplit("/", 1)[-1].lower()
-    return any(word == kind or word.endswith(kind) for kind in _ASSESSED) or "interactionType" in (
-        item.get("definition") or {}
-    )
+    return _assessed_type(_type_of(item)) or "interactionType" in (item.get("definition") or {})
 
 
 def _name(item: dict[str, Any]) -> str:
@@ -84,7 +94,7 @@ def course_of(statement: dict[str, Any]) -> str:
     activities = (statement.get("context") or {}).get("contextActivities") or {}
     candidates = [statement["object"], *activities.get("parent", []), *activities.get("grouping", [])]
     for item in candidates:
-        if _type_of(item) in _COURSE_TYPES or _type_of(item).endswith("/course"):
+        if _course_type(_type_of(item)):
             return str(item["id"])
     if activities.get("parent"):
         return str(activities["parent"][0]["id"])

@@ -13,10 +13,9 @@ class Statement(models.Model):
     statement_id = models.UUIDField()
     # The statement exactly as GET returns it (id, stored, authority, timestamp and version
     # filled in, contextActivities as lists), kept as text so it is served byte for byte.
+    # A statement sent again under a stored id is compared with this body
+    # (laurel.ingest.xapi.canonical.comparison_hash): the same is accepted, another is a conflict.
     body = models.TextField()
-    # sha256 of the comparison form (laurel.ingest.xapi.canonical): the same id with the same
-    # hash is the same statement sent again; with another hash it is a conflict.
-    content_hash = models.CharField(max_length=64)
     stored = models.DateTimeField()
     # For a voiding statement, the id of the statement it voids.
     voids = models.UUIDField(null=True, blank=True)

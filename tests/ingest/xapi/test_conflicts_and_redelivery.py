@@ -2,7 +2,9 @@
 
 import copy
 import json
+from datetime import UTC, datetime
 
+from laurel.ingest.facts import FactInput, Identity, record_facts
 from laurel.ingest.models import Fact
 from laurel.ingest.xapi.canonical import comparison_hash, content_id, normalize_context_activities
 from laurel.ingest.xapi.models import Statement
@@ -74,6 +76,21 @@ class ConflictTests(XapiTestCase):
         again["result"]["score"]["raw"] = 80.0
         self.assertEqual(self.assert_accepted(again), [sid.upper()])
         self.assertEqual(Statement.objects.count(), 1)
+
+
+class FactAlreadyThereTests(XapiTestCase):
+    """A new statement's fact is inserted without looking first; one there after all still counts."""
+
+    def test_a_new_statement_whose_fact_key_is_taken_with_other_content_is_a_conflict(self) -> None:
+        sid = new_id()
+        when = datetime(2025, 3, 10, 9, tzinfo=UTC)
+        other = FactInput(
+            sid, "attendance", Identity("email", "someone@example.com"), "x:y", when, status="late"
+        )
+        record_facts(self.source, [other])
+        self.assert_rejected(scored(sid), 409)
+        self.assertFalse(Statement.objects.exists())
+        self.assertEqual(list(Fact.objects.values_list("status", flat=True)), ["late"])
 
 
 class ComparisonTests(XapiTestCase):

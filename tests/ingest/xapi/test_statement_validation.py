@@ -189,6 +189,9 @@ class StatementValidationTests(XapiTestCase):
     def test_it_checks_activity_definitions_and_interactions(self) -> None:
         self.refused(with_object(activity(interactionType="essay")), "interactionType")
         self.refused(with_object(activity(interactionType=5)), "interactionType")
+        # A list or an object cannot be looked up among the types: still a 400, not a failure.
+        self.refused(with_object(activity(interactionType=["choice"])), "interactionType")
+        self.refused(with_object(activity(interactionType={"type": "choice"})), "interactionType")
         self.refused(with_object(activity(correctResponsesPattern=["true"])), "interactionType")
         self.refused(with_object(activity(choices=[{"id": "a"}])), "interactionType")
         self.refused(
@@ -439,6 +442,20 @@ class StatementValidationTests(XapiTestCase):
         )
         self.assertEqual(response.status_code, 400)
         self.assertIn("“verb” more than once", json.loads(response.content)["detail"])
+
+    def test_it_refuses_json_nested_too_deeply_or_with_numbers_too_long_as_malformed(self) -> None:
+        # Python's parser gives up on both (recursion, and its 4,300-digit limit for integers).
+        nested = "[" * 100_000 + "]" * 100_000
+        long_number = json.dumps(statement(result={"score": {"raw": 1}})).replace(
+            '"raw": 1', '"raw": ' + "9" * 5000
+        )
+        for text in (nested, long_number):
+            with self.subTest(text=text[:30]):
+                response = self.client.post(
+                    "/xapi/statements", text, content_type="application/json", **self.headers()
+                )
+                self.assertEqual(response.status_code, 400)
+                self.assertIn("too deeply or holds a number too long", json.loads(response.content)["detail"])
 
     def test_it_names_the_statement_of_a_batch_that_is_invalid(self) -> None:
         problem = self.assert_rejected([statement(), statement(verb={"id": "nope"})])
