@@ -12,11 +12,12 @@ an order of magnitude faster than the general writer; everything else takes the 
 writer. ``_fast_form`` explains why the two agree.
 """
 
-import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
+
+from laurel.vc import jsonvalue
 
 # Integers beyond 2**53 are not exactly representable in the IEEE 754 doubles JCS works on.
 MAX_SAFE_INTEGER = 2**53
@@ -48,11 +49,9 @@ def _exact_form(value: Any) -> bytes:
         raise CanonicalizationError(f"string is not valid Unicode: {error}") from error
 
 
-# The encoder is stateless between calls. The circular-reference check is off because
+# The writer is stateless between calls. The circular-reference check is off because
 # ``_is_plain`` has already walked the whole value: a cycle would never have finished.
-_ENCODER = json.JSONEncoder(
-    ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False, check_circular=False
-)
+_WRITE = jsonvalue.compact_writer(ensure_ascii=False, sort_keys=True)
 
 
 def _fast_form(value: Any) -> bytes | None:
@@ -78,7 +77,7 @@ def _fast_form(value: Any) -> bytes | None:
     try:
         if not _is_plain(value):
             return None
-        data = _ENCODER.encode(value).encode("utf-8")
+        data = _WRITE(value).encode("utf-8")
     except (RecursionError, UnicodeEncodeError):
         return None  # the general writer gives the same result or the proper error
     if _has_astral_bytes(data) and _has_astral_name(value):
