@@ -156,10 +156,12 @@ def sign_jcs(
         document, verification_method=verification_method, created=created, proof_purpose=proof_purpose
     )
     try:
-        signature = key.sign(hash_jcs(config, document))
-    except DataIntegrityError as error:
-        raise ProofGenerationError(str(error)) from error
-    signed = _copy_object(document)
+        # hash_jcs, with the copy of the document that becomes the signed one made on the way.
+        proof_hash = hashlib.sha256(jcs.canonicalize(config)).digest()
+        signed, canonical = jcs.copy_and_canonicalize(dict(document))
+    except jcs.CanonicalizationError as error:
+        raise ProofGenerationError(f"cannot canonicalize: {error}") from error
+    signature = key.sign(proof_hash + hashlib.sha256(canonical).digest())
     signed["proof"] = {**config, "proofValue": multibase.encode(signature)}
     return signed
 
