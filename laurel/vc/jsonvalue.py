@@ -39,7 +39,7 @@ def compact_writer(*, ensure_ascii: bool, sort_keys: bool) -> JsonWriter:
         allow_nan=False,
         check_circular=False,
     )
-    make = json.encoder.c_make_encoder
+    make = getattr(json.encoder, "c_make_encoder", None)  # absent from the typeshed stubs
     if make is None:
         return encoder.encode
     escape = json.encoder.encode_basestring_ascii if ensure_ascii else json.encoder.encode_basestring

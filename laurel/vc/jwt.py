@@ -145,7 +145,7 @@ def _b64(data: bytes) -> bytes:
     return binascii.b2a_base64(data, newline=False).translate(_TO_URLSAFE).rstrip(b"=")
 
 
-def _header_segment(header: Mapping[str, Any]) -> bytes:
+def _header_segment(header: dict[str, Any]) -> bytes:
     """The header as joserfc writes it (ASCII JSON, compact separators), so tokens stay byte-identical.
 
     It must pass joserfc's JWS header registry first (a kid that is not a string, for one).
