@@ -287,7 +287,7 @@ def _read_header(part: str) -> _Header:
     return _Header(header, None)
 
 
-# Errors raise, so only headers that decoded and passed our checks are kept.
+# A malformed header raises and is not kept; one joserfc's registry refuses is kept with its refusal.
 _read_known_header = functools.lru_cache(maxsize=_HEADER_CACHE_SIZE)(_read_header)
 
 
