@@ -371,7 +371,7 @@ class SharedWalks:
 class _Walk:
     """One document's walk: issues blank nodes and collects quads."""
 
-    def __init__(self, shared: SharedWalks | None = None) -> None:
+    def __init__(self, shared: SharedWalks | None = None, *, split_proof: bool = False) -> None:
         self.shared = shared
         self.quads: list[Quad] = []
         # Statements pyld writes once per occurrence, not once per dataset (see rdf_list).
@@ -379,6 +379,9 @@ class _Walk:
         # pyld merges values it finds equal (in Python, 1 == 1.0 == True); such cases are left to it.
         self._native: dict[tuple[Any, ...], type] = {}
         self._blank = 0
+        self.split_proof = split_proof
+        # Where the root's ``proof`` member put its statements: (quads, repeated) start and end.
+        self.proof_span: tuple[int, int, int, int] | None = None
 
     def blank(self) -> str:
         self._blank += 1
@@ -393,7 +396,17 @@ class _Walk:
     def root(self, context: _Context, document: Mapping[str, Any]) -> None:
         if not any(context.plan(key).kind not in (_CONTEXT, _ID) for key in document):
             raise _Unsafe  # a free-floating node, which expansion drops
+        # The document without its proof must be no free-floating node either, to be split off.
+        self.split_proof = self.split_proof and any(
+            context.plan(key).kind not in (_CONTEXT, _ID) for key in document if key != "proof"
+        )
         self.node(context, document, "", root=True)
+
+    def proof(self, plan: _Plan, subject: str, value: Any) -> None:
+        """The root's ``proof`` member, its statements noted apart from the document's own."""
+        start, repeated = len(self.quads), len(self.repeated)
+        self.property(plan, "", subject, "proof", value)
+        self.proof_span = (start, len(self.quads), repeated, len(self.repeated))
 
     def child(self, values: _Context, key: str, element: Mapping[str, Any], graph: str) -> str:
         revert = True
@@ -460,6 +473,8 @@ class _Walk:
             if kind == _PROPERTY:
                 if plan.plain_string and type(value) is str:
                     append((subject, plan.predicate, _quote(value), graph))
+                elif root and key == "proof" and self.split_proof:
+                    self.proof(plan, subject, value)
                 else:
                     self.property(plan, graph, subject, key, value)
             elif kind == _UNSAFE:
@@ -588,18 +603,10 @@ def _json_literal(value: Any) -> str:
     return _literal(obj["value"], obj["datatype"])
 
 
-def to_quads(document: Mapping[str, Any], shared: SharedWalks | None = None) -> list[Quad]:
-    """The document's distinct quads as N-Quads terms (blank node labels are the walk's own).
-
-    ``shared`` replays the quads of node objects this document shares with others of its run.
-
-    Raises :class:`NotCompilable` for documents the compiled path does not handle and
-    :class:`laurel.vc.jsonld.SafeModeError` for documents safe mode rejects.
-    """
+def _walked(document: Mapping[str, Any], walk: _Walk) -> _Walk:
     if not isinstance(document, Mapping):
         raise NotCompilable("the compiled path takes one JSON object")
     context = compiled_context(_context_urls(document))
-    walk = _Walk(shared)
     try:
         walk.root(context, document)
     except _Unsafe:
@@ -608,8 +615,71 @@ def to_quads(document: Mapping[str, Any], shared: SharedWalks | None = None) -> 
         raise NotCompilable("the compiled path refused what the generic path accepts") from None
     except RecursionError as error:
         raise NotCompilable("the document is nested too deeply") from error
+    return walk
+
+
+def _distinct(quads: list[Quad], repeated: list[Quad]) -> list[Quad]:
     # A statement made twice is one statement, as in pyld's node map.
-    return list(dict.fromkeys(walk.quads)) + walk.repeated
+    return list(dict.fromkeys(quads)) + repeated
+
+
+def to_quads(document: Mapping[str, Any], shared: SharedWalks | None = None) -> list[Quad]:
+    """The document's distinct quads as N-Quads terms (blank node labels are the walk's own).
+
+    ``shared`` replays the quads of node objects this document shares with others of its run.
+
+    Raises :class:`NotCompilable` for documents the compiled path does not handle and
+    :class:`laurel.vc.jsonld.SafeModeError` for documents safe mode rejects.
+    """
+    walk = _walked(document, _Walk(shared))
+    return _distinct(walk.quads, walk.repeated)
+
+
+_ABSENT = object()
+
+
+class Walked:
+    """A signed document's quads, and apart from them those of the document without its proof.
+
+    Verifying a credential needs both: its JSON-LD check looks at the whole document, its proof
+    check canonicalizes the document without the proof. One walk serves the two; what the proof
+    put in the dataset (its own graph and the statement naming it) is left out of the second.
+    """
+
+    def __init__(self, document: Mapping[str, Any], quads: list[Quad], unsecured: list[Quad] | None) -> None:
+        self.document = document
+        self.quads = quads
+        self._unsecured = unsecured
+
+    def unsecured_quads(self, unsecured: Mapping[str, Any]) -> list[Quad] | None:
+        """The quads of ``unsecured`` when it is the walked document without its ``proof``:
+        the same members holding the very same objects. None for any other document."""
+        document = self.document
+        if self._unsecured is None or "proof" in unsecured or len(unsecured) != len(document) - 1:
+            return None
+        for name, value in unsecured.items():
+            if document.get(name, _ABSENT) is not value:
+                return None
+        return self._unsecured
+
+
+def walk_signed(document: Mapping[str, Any]) -> Walked:
+    """:func:`to_quads` of a signed document, with the quads of the document without its proof.
+
+    The second are None when the document has no ``proof`` member the walk could set apart
+    (a proof that is a plain string, or a document that is nothing but its proof). Raises as
+    :func:`to_quads` does.
+    """
+    walk = _walked(document, _Walk(split_proof=True))
+    quads = _distinct(walk.quads, walk.repeated)
+    span = walk.proof_span
+    if span is None:
+        return Walked(document, quads, None)
+    start, end, repeated_start, repeated_end = span
+    unsecured = _distinct(
+        walk.quads[:start] + walk.quads[end:], walk.repeated[:repeated_start] + walk.repeated[repeated_end:]
+    )
+    return Walked(document, quads, unsecured)
 
 
 def to_nquads(document: Mapping[str, Any]) -> str:

@@ -23,13 +23,12 @@ Failures raise a subclass of :class:`DataIntegrityError` whose ``code`` is the e
 Data Integrity specification uses.
 """
 
-import copy
 import hashlib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from laurel.vc import compiled, jcs, jsonld, multibase
+from laurel.vc import compiled, jcs, jsonld, jsonvalue, multibase, rdfc
 from laurel.vc.keys import (
     InvalidSignatureError,
     KeyFormatError,
@@ -91,16 +90,9 @@ class MismatchedProofPurposeError(ProofVerificationError):
     code = "MISMATCHED_PROOF_PURPOSE_ERROR"
 
 
-def _copy_json(value: Any) -> Any:
-    """A deep copy of a JSON value: what ``copy.deepcopy`` gives, at a fraction of its cost."""
-    kind = type(value)
-    if kind is dict:
-        return {name: _copy_json(item) for name, item in value.items()}
-    if kind is list:
-        return [_copy_json(item) for item in value]
-    if kind is str or kind is int or kind is float or kind is bool or value is None:
-        return value
-    return copy.deepcopy(value)
+def _copy_object(value: Mapping[str, Any]) -> dict[str, Any]:
+    """A deep copy of a JSON object as a plain dict, whatever mapping it came as."""
+    return jsonvalue.copy(value if type(value) is dict else dict(value))  # type: ignore[no-any-return]
 
 
 def _as_list(context: Any) -> list[Any]:
@@ -130,7 +122,7 @@ def proof_config_jcs(
         "proofPurpose": proof_purpose,
     }
     if "@context" in document:
-        config["@context"] = _copy_json(document["@context"])
+        config["@context"] = jsonvalue.copy(document["@context"])
     return config
 
 
@@ -164,10 +156,12 @@ def sign_jcs(
         document, verification_method=verification_method, created=created, proof_purpose=proof_purpose
     )
     try:
-        signature = key.sign(hash_jcs(config, document))
-    except DataIntegrityError as error:
-        raise ProofGenerationError(str(error)) from error
-    signed = _copy_json(dict(document))
+        # hash_jcs, with the copy of the document that becomes the signed one made on the way.
+        proof_hash = hashlib.sha256(jcs.canonicalize(config)).digest()
+        signed, canonical = jcs.copy_and_canonicalize(dict(document))
+    except jcs.CanonicalizationError as error:
+        raise ProofGenerationError(f"cannot canonicalize: {error}") from error
+    signature = key.sign(proof_hash + hashlib.sha256(canonical).digest())
     signed["proof"] = {**config, "proofValue": multibase.encode(signature)}
     return signed
 
@@ -263,15 +257,22 @@ def proof_config_rdfc(
 
 
 def _canonize(
-    document: Mapping[str, Any], extra_contexts: ExtraContexts, shared: compiled.SharedWalks | None = None
+    document: Mapping[str, Any],
+    extra_contexts: ExtraContexts,
+    shared: compiled.SharedWalks | None = None,
+    walked: compiled.Walked | None = None,
 ) -> str:
     """RDFC-1.0 N-Quads: the compiled path when it handles the document, else pyld's.
 
     Both give byte-identical output (tests/vc/test_compiled.py); the compiled one refuses,
     rather than guesses, whatever it does not handle, and caller-supplied contexts always
-    take the generic path. ``shared`` holds the parts a batch's documents have in common.
+    take the generic path. ``shared`` holds the parts a batch's documents have in common;
+    ``walked``, a walk of the signed document this one is the unsecured form of.
     """
     if extra_contexts is None:
+        quads = walked.unsecured_quads(document) if walked is not None else None
+        if quads is not None:
+            return rdfc.canonize(quads)
         try:
             return compiled.canonize_compiled(document, shared)
         except compiled.NotCompilable:
@@ -280,15 +281,21 @@ def _canonize(
 
 
 def hash_rdfc(
-    proof_config: Mapping[str, Any], document: Mapping[str, Any], *, extra_contexts: ExtraContexts = None
+    proof_config: Mapping[str, Any],
+    document: Mapping[str, Any],
+    *,
+    extra_contexts: ExtraContexts = None,
+    walked: compiled.Walked | None = None,
 ) -> bytes:
     """The 64 bytes that are signed: SHA-256 of each RDFC-1.0 form, proof configuration first.
 
     Both are expanded in safe mode, so a term that would not be signed is an error
     (:class:`laurel.vc.jsonld.JsonLdError`) rather than silently unprotected data.
+    ``walked`` may hold the quads of ``document`` from a walk of the signed document
+    (:func:`laurel.vc.compiled.walk_signed`); they are used only if it is that very document.
     """
     proof_canon = _canonize(proof_config, extra_contexts)
-    document_canon = _canonize(document, extra_contexts)
+    document_canon = _canonize(document, extra_contexts, walked=walked)
     return (
         hashlib.sha256(proof_canon.encode("utf-8")).digest()
         + hashlib.sha256(document_canon.encode("utf-8")).digest()
@@ -312,7 +319,7 @@ def _sign_rdfc(
 
 
 def _with_proof(document: Mapping[str, Any], config: Mapping[str, Any], signature: bytes) -> dict[str, Any]:
-    signed = _copy_json(dict(document))
+    signed = _copy_object(document)
     # As in the specification's example, the proof itself does not repeat the document's @context.
     proof = {name: value for name, value in config.items() if name != "@context"}
     signed["proof"] = {**proof, "proofValue": multibase.encode(signature)}
@@ -430,7 +437,7 @@ def _unsecured_with_proof_context(signed: Mapping[str, Any], options: Mapping[st
 
 def _with_context(options: Mapping[str, Any], document: Mapping[str, Any], suite: str) -> dict[str, Any]:
     config = dict(options)
-    config["@context"] = _copy_json(document.get("@context", []))
+    config["@context"] = jsonvalue.copy(document.get("@context", []))
     if suite == ED25519_SIGNATURE_2020 and ED25519_2020_CONTEXT not in _as_list(config["@context"]):
         # The 2020 suite canonicalizes its proof with its own context added when the document lacks it.
         config["@context"] = [*_as_list(config["@context"]), ED25519_2020_CONTEXT]
@@ -459,6 +466,7 @@ def _verify_rdfc(
     resolver: PublicKeyResolver,
     expected_proof_purpose: str | None,
     extra_contexts: ExtraContexts,
+    walked: compiled.Walked | None,
 ) -> None:
     options = {name: value for name, value in proof.items() if name != "proofValue"}
     signature = _decode_proof_value(proof.get("proofValue"))
@@ -469,7 +477,8 @@ def _verify_rdfc(
     unsecured = _unsecured_with_proof_context(signed, options)
     config = _with_context({k: v for k, v in options.items() if k != "@context"}, unsecured, suite)
     public_key = _resolve_ed25519(resolver, method, suite)
-    _check_signature(public_key, hash_rdfc(config, unsecured, extra_contexts=extra_contexts), signature)
+    data = hash_rdfc(config, unsecured, extra_contexts=extra_contexts, walked=walked)
+    _check_signature(public_key, data, signature)
 
 
 def verify(
@@ -478,12 +487,14 @@ def verify(
     *,
     expected_proof_purpose: str | None = "assertionMethod",
     extra_contexts: ExtraContexts = None,
+    walked: compiled.Walked | None = None,
 ) -> dict[str, Any]:
     """Verify the document's single proof, whatever its supported suite; return the proof.
 
     Supported: ``eddsa-rdfc-2022``, ``eddsa-jcs-2022``, legacy ``eddsa-2022`` and legacy
     ``Ed25519Signature2020``. Failures raise a :class:`DataIntegrityError` subclass; JSON-LD
-    problems raise :class:`laurel.vc.jsonld.JsonLdError`.
+    problems raise :class:`laurel.vc.jsonld.JsonLdError`. ``walked``, a walk of the same
+    credential made by an earlier check, saves walking it again (see :func:`hash_rdfc`).
     """
     proof = signed.get("proof") if isinstance(signed, Mapping) else None
     if not isinstance(proof, Mapping):
@@ -492,5 +503,7 @@ def verify(
     if suite == EDDSA_JCS_2022:
         verify_jcs(signed, public_key_resolver, expected_proof_purpose=expected_proof_purpose)
     else:
-        _verify_rdfc(signed, proof, suite, public_key_resolver, expected_proof_purpose, extra_contexts)
-    return _copy_json(dict(proof))
+        _verify_rdfc(
+            signed, proof, suite, public_key_resolver, expected_proof_purpose, extra_contexts, walked
+        )
+    return _copy_object(proof)

@@ -12,11 +12,12 @@ an order of magnitude faster than the general writer; everything else takes the 
 writer. ``_fast_form`` explains why the two agree.
 """
 
-import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
+
+from laurel.vc import jsonvalue
 
 # Integers beyond 2**53 are not exactly representable in the IEEE 754 doubles JCS works on.
 MAX_SAFE_INTEGER = 2**53
@@ -48,11 +49,9 @@ def _exact_form(value: Any) -> bytes:
         raise CanonicalizationError(f"string is not valid Unicode: {error}") from error
 
 
-# The encoder is stateless between calls. The circular-reference check is off because
+# The writer is stateless between calls. The circular-reference check is off because
 # ``_is_plain`` has already walked the whole value: a cycle would never have finished.
-_ENCODER = json.JSONEncoder(
-    ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False, check_circular=False
-)
+_WRITE = jsonvalue.compact_writer(ensure_ascii=False, sort_keys=True)
 
 
 def _fast_form(value: Any) -> bytes | None:
@@ -78,12 +77,74 @@ def _fast_form(value: Any) -> bytes | None:
     try:
         if not _is_plain(value):
             return None
-        data = _ENCODER.encode(value).encode("utf-8")
+    except RecursionError:
+        return None  # the general writer gives the same result or the proper error
+    return _plain_form(value)
+
+
+def _plain_form(value: Any) -> bytes | None:
+    """The C encoder's bytes for a value ``_is_plain`` accepts, unless a name leaves the BMP."""
+    try:
+        data = _WRITE(value).encode("utf-8")
     except (RecursionError, UnicodeEncodeError):
         return None  # the general writer gives the same result or the proper error
     if _has_astral_bytes(data) and _has_astral_name(value):
         return None
     return data
+
+
+class _NotPlain(Exception):
+    """A node ``_is_plain`` would refuse, met by ``_plain_copy``."""
+
+
+def copy_and_canonicalize(value: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+    """A deep copy of a JSON object (as :func:`laurel.vc.jsonvalue.copy` makes it) and its JCS bytes.
+
+    A signer needs both; for plain JSON one walk makes the copy and proves it plain for the
+    fast path, instead of one walk for each.
+    """
+    try:
+        copied = _plain_copy(value) if type(value) is dict else None
+    except (_NotPlain, RecursionError):
+        copied = None
+    if copied is not None:
+        data = _plain_form(copied)
+        if data is not None:
+            return copied, data
+    data = canonicalize(value)  # refused values are refused before anything is copied
+    return jsonvalue.copy(value), data
+
+
+def _plain_copy(value: Any) -> Any:
+    """A copy made of the nodes ``_is_plain`` accepts (tuples aside); raise _NotPlain on any other."""
+    if type(value) is dict:
+        copied: dict[str, Any] = {}
+        for name, item in value.items():
+            if type(name) is not str:
+                raise _NotPlain
+            kind = type(item)
+            if kind is str or item is None or kind is bool:
+                copied[name] = item
+            elif kind is dict or kind is list:
+                copied[name] = _plain_copy(item)
+            elif kind is int and -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER:
+                copied[name] = item
+            else:
+                raise _NotPlain
+        return copied
+    items: list[Any] = []
+    append = items.append
+    for item in value:
+        kind = type(item)
+        if kind is str or item is None or kind is bool:
+            append(item)
+        elif kind is dict or kind is list:
+            append(_plain_copy(item))
+        elif kind is int and -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER:
+            append(item)
+        else:
+            raise _NotPlain
+    return items
 
 
 def _has_astral_bytes(data: bytes) -> bool:

@@ -18,6 +18,8 @@ section 3, RFC 8037 section 3.1); joserfc's own signing and checking are the tes
 independent counterpart, in both directions.
 """
 
+import binascii
+import functools
 import json
 import math
 import warnings
@@ -28,7 +30,7 @@ from typing import Any, NamedTuple
 from joserfc import jws
 from joserfc.errors import JoseError, SecurityWarning
 
-from laurel.vc import multibase, strict_json
+from laurel.vc import jsonvalue, multibase, strict_json
 from laurel.vc.keys import InvalidSignatureError, KeyFormatError, KeyPair, PublicKey
 
 ALLOWED_ALGS = frozenset({"RS256", "ES256", "EdDSA"})
@@ -128,17 +130,47 @@ warnings.filterwarnings("ignore", message=".*EdDSA.*", category=SecurityWarning)
 # on header and payload do not apply here: the whole token is bounded by MAX_TOKEN_BYTES.
 _REGISTRY = jws.JWSRegistry(algorithms=sorted(ALLOWED_ALGS))
 
-# The payload: compact UTF-8 JSON in the credential's own member order. One encoder serves all calls.
-_PAYLOAD_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+# The payload: compact UTF-8 JSON in the credential's own member order, as joserfc's callers
+# write it. One writer serves all calls.
+_WRITE_PAYLOAD = jsonvalue.compact_writer(ensure_ascii=False, sort_keys=False)
+# Header segments and decoded headers, by the key they name: every token of one key has the
+# same header. Bounded, and only headers of ordinary size are kept.
+_HEADER_CACHE_SIZE = 256
+_MAX_CACHED_HEADER = 2048
+_TO_URLSAFE = bytes.maketrans(b"+/", b"-_")
 
 
-def _b64(data: bytes) -> str:
-    return multibase.encode_base64url(data)
+def _b64(data: bytes) -> bytes:
+    """Unpadded base64url, as ASCII bytes (the token is assembled as bytes)."""
+    return binascii.b2a_base64(data, newline=False).translate(_TO_URLSAFE).rstrip(b"=")
 
 
-def _header_segment(header: Mapping[str, Any]) -> str:
-    """The header as joserfc writes it (ASCII JSON, compact separators), so tokens stay byte-identical."""
+def _header_segment(header: dict[str, Any]) -> bytes:
+    """The header as joserfc writes it (ASCII JSON, compact separators), so tokens stay byte-identical.
+
+    It must pass joserfc's JWS header registry first (a kid that is not a string, for one).
+    """
+    _REGISTRY.check_header(header)
     return _b64(json.dumps(header, ensure_ascii=True, separators=(",", ":")).encode("ascii"))
+
+
+@functools.lru_cache(maxsize=_HEADER_CACHE_SIZE)
+def _key_header_segment(alg: str, kid: str | None, jwk: tuple[tuple[str, str], ...] | None) -> bytes:
+    header: dict[str, Any] = {"alg": alg, "typ": JWT_TYP}
+    if kid is not None:
+        header["kid"] = kid
+    if jwk is not None:
+        header["jwk"] = dict(jwk)
+    return _header_segment(header)
+
+
+def _signing_header(key: KeyPair, kid: str | None, embed_jwk: bool) -> bytes:
+    """The header segment naming ``key`` by ``kid``, ``jwk`` or both; made once per key and kid."""
+    jwk = tuple(key.public_key.to_jwk().items()) if embed_jwk else None
+    if kid is None or type(kid) is str:
+        return _key_header_segment(key.alg, kid, jwk)
+    header = {"alg": key.alg, "typ": JWT_TYP, "kid": kid}  # refused by the registry
+    return _header_segment(header)
 
 
 def sign_vc_jwt(
@@ -157,18 +189,15 @@ def sign_vc_jwt(
         raise JwtError("a VC-JWT header needs a kid or an embedded jwk to name its key")
     if any(claim in credential for claim in REGISTERED_CLAIMS):
         raise ClaimsMismatchError("the credential already has a JWT registered claim as a property")
-    header: dict[str, Any] = {"alg": key.alg, "typ": JWT_TYP}
-    if kid is not None:
-        header["kid"] = kid
-    if embed_jwk:
-        header["jwk"] = key.public_key.to_jwk()
     payload = {**credential, **expected_claims(credential)}
     if issued_at is not None:
         payload["iat"] = math.floor(issued_at.timestamp())
-    body = _PAYLOAD_ENCODER.encode(payload).encode("utf-8")
-    _REGISTRY.check_header(header)  # a kid that is not a string, for one
-    signing_input = f"{_header_segment(header)}.{_b64(body)}"
-    return f"{signing_input}.{_b64(key.sign(signing_input.encode('ascii')))}"
+    try:
+        body = _WRITE_PAYLOAD(payload).encode("utf-8")
+    except RecursionError as error:
+        raise JwtError("the credential is nested too deeply (or contains itself)") from error
+    signing_input = _signing_header(key, kid, embed_jwk) + b"." + _b64(body)
+    return (signing_input + b"." + _b64(key.sign(signing_input))).decode("ascii")
 
 
 def _decode_part(part: str, name: str) -> bytes:
@@ -238,17 +267,45 @@ class _Decoded(NamedTuple):
     signing_input: str  # the first two parts as sent
     signature_part: str
     signature: bytes
+    registry_error: str | None  # why joserfc's header registry refuses the header, if it does
+
+
+class _Header(NamedTuple):
+    value: dict[str, Any]
+    registry_error: str | None
+
+
+def _read_header(part: str) -> _Header:
+    """Decode and check a header segment; joserfc's objection is kept to be reported later,
+    once the key is known, as it always was."""
+    header = _json_object(part, "header")
+    _check_header(header)
+    try:
+        _REGISTRY.check_header(header)
+    except JoseError as error:
+        return _Header(header, str(error))
+    return _Header(header, None)
+
+
+# A malformed header raises and is not kept; one joserfc's registry refuses is kept with its refusal.
+_read_known_header = functools.lru_cache(maxsize=_HEADER_CACHE_SIZE)(_read_header)
+
+
+def _header(part: str) -> _Header:
+    found = (_read_known_header if len(part) <= _MAX_CACHED_HEADER else _read_header)(part)
+    return _Header(jsonvalue.copy(found.value), found.registry_error)  # callers may change theirs
 
 
 def _decode(token: str) -> _Decoded:
     header_part, payload_part, signature_part = _split(token)
-    header = _json_object(header_part, "header")
-    _check_header(header)
+    header, registry_error = _header(header_part)
     payload = _json_object(payload_part, "payload")
     signature = _decode_part(signature_part, "signature")
     if not signature:
         raise MalformedJwtError("JWS signature is empty")
-    return _Decoded(header, payload, f"{header_part}.{payload_part}", signature_part, signature)
+    return _Decoded(
+        header, payload, f"{header_part}.{payload_part}", signature_part, signature, registry_error
+    )
 
 
 def _check_jws(decoded: _Decoded) -> None:
@@ -256,7 +313,8 @@ def _check_jws(decoded: _Decoded) -> None:
     only, each of its type) and its signature size limit; and no unencoded payload (RFC 7797)."""
     header = decoded.header
     try:
-        _REGISTRY.check_header(header)
+        if decoded.registry_error is not None:
+            raise BadSignatureError(f"the signature could not be checked: {decoded.registry_error}")
         _REGISTRY.validate_signature_size(decoded.signature_part.encode("ascii"))
     except JoseError as error:
         raise BadSignatureError(f"the signature could not be checked: {error}") from error

@@ -12,6 +12,7 @@ Signatures are raw bytes as the VC specifications use them: 64 bytes for Ed25519
 (64 bytes) for ES256, and PKCS #1 v1.5 with SHA-256 for RS256.
 """
 
+import functools
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -43,6 +44,9 @@ JOSE_ALG: dict[KeyKind, str] = {"Ed25519": "EdDSA", "P-256": "ES256", "RSA": "RS
 
 DID_CONTEXT = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
 _P256_BYTES = 32
+# Decoded public Multikeys, by their text: a verifier meets the same few issuer keys again
+# and again. Bounded, so a stream of distinct keys cannot grow it; errors are not kept.
+_MULTIKEY_CACHE_SIZE = 1024
 
 
 class KeyFormatError(ValueError):
@@ -118,11 +122,12 @@ def _check_jwk_header(jwk: Mapping[str, Any]) -> KeyKind:
 class PublicKey:
     """A verification key of an allowed type: Ed25519, P-256 or RSA (at least 2048 bits)."""
 
-    __slots__ = ("_key", "kind")
+    __slots__ = ("_key", "_multikey", "kind")
 
     def __init__(self, key: PublicKeyObject) -> None:
         self.kind: KeyKind = _kind_of(key)
         self._key = key
+        self._multikey: str | None = None
 
     @property
     def key(self) -> PublicKeyObject:
@@ -162,12 +167,24 @@ class PublicKey:
 
     def to_multikey(self) -> str:
         """The ``publicKeyMultibase`` value: ``z`` + base58btc(multicodec prefix + key bytes)."""
-        code = {"Ed25519": ED25519_PUB, "P-256": P256_PUB, "RSA": RSA_PUB}[self.kind]
-        return multibase.encode(multibase.add_multicodec(code, self.raw()))
+        multikey = self._multikey
+        if multikey is None:  # worked out once: did:key ids and key ids are made from it
+            code = {"Ed25519": ED25519_PUB, "P-256": P256_PUB, "RSA": RSA_PUB}[self.kind]
+            multikey = self._multikey = multibase.encode(multibase.add_multicodec(code, self.raw()))
+        return multikey
 
     @classmethod
     def from_multikey(cls, value: str) -> "PublicKey":
-        """Decode a ``publicKeyMultibase`` value (``z`` prefix only, as Multikey requires)."""
+        """Decode a ``publicKeyMultibase`` value (``z`` prefix only, as Multikey requires).
+
+        Keys are immutable, so the same text gives the same (cached) key object.
+        """
+        if cls is PublicKey and type(value) is str:
+            return _public_key_from_multikey(value)
+        return cls._decode_multikey(value)
+
+    @classmethod
+    def _decode_multikey(cls, value: str) -> "PublicKey":
         if not isinstance(value, str) or not value.startswith("z"):
             raise KeyFormatError("publicKeyMultibase must be base58btc (start with 'z')")
         try:
@@ -250,6 +267,11 @@ class PublicKey:
 
     def __repr__(self) -> str:
         return f"PublicKey({self.kind}, {self.to_multikey()})"
+
+
+@functools.lru_cache(maxsize=_MULTIKEY_CACHE_SIZE)
+def _public_key_from_multikey(value: str) -> PublicKey:
+    return PublicKey._decode_multikey(value)
 
 
 class KeyPair:

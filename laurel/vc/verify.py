@@ -24,7 +24,7 @@ from typing import Any
 from laurel.vc.fetch import Fetcher
 from laurel.vc.verify_input import InputError, ParsedInput, read_input
 from laurel.vc.verify_keys import Documents, KeyResolver, bind_to_issuer, issuer_id
-from laurel.vc.verify_ld import check_jsonld, check_structure
+from laurel.vc.verify_ld import CredentialWalk, check_jsonld, check_structure
 from laurel.vc.verify_proof import check_proof
 from laurel.vc.verify_report import Check, Report, Status
 from laurel.vc.verify_status import check_status
@@ -82,9 +82,13 @@ def _input_check(parsed: ParsedInput) -> Check:
 
 
 def _proof_check(
-    parsed: ParsedInput, resolver: KeyResolver, now: datetime, extra: Mapping[str, Mapping[str, Any]] | None
+    parsed: ParsedInput,
+    resolver: KeyResolver,
+    now: datetime,
+    extra: Mapping[str, Mapping[str, Any]] | None,
+    walk: CredentialWalk,
 ) -> Check:
-    outcome = check_proof(parsed, resolver, now, extra)
+    outcome = check_proof(parsed, resolver, now, extra, walk)
     details: dict[str, Any] = {"suite": outcome.suite}
     if outcome.reason:
         details["reason"] = outcome.reason
@@ -155,11 +159,13 @@ def _verify(
         )
     checks = [_input_check(parsed)]
     checks.append(_guard("structure", lambda: check_structure(parsed.credential)))
-    checks.append(_guard("jsonld", lambda: check_jsonld(parsed.credential, extra)))
+    # The JSON-LD check walks the credential; the proof check reuses that walk.
+    walk = CredentialWalk(parsed.credential)
+    checks.append(_guard("jsonld", lambda: check_jsonld(parsed.credential, extra, walk)))
     offline_ok = all(check.status != "fail" for check in checks)
     documents = Documents(fetcher, offline=not offline_ok)
     resolver = KeyResolver(documents)
-    proof = _guard("proof", lambda: _proof_check(parsed, resolver, now, extra))
+    proof = _guard("proof", lambda: _proof_check(parsed, resolver, now, extra, walk))
     checks.append(proof)
     checks.append(_guard("issuer", lambda: _issuer_check(parsed, resolver, proof)))
     checks.append(_guard("validity", lambda: _validity_check(parsed, now)))

@@ -68,8 +68,50 @@ def parse_json_text(text: str) -> dict[str, Any]:
     return value
 
 
+class _Unusual(Exception):
+    """Something :func:`_exact_copy` leaves to the general copy, which names any problem."""
+
+
+def _exact_copy(value: dict[str, Any] | list[Any], depth: int, nodes: list[int]) -> Any:
+    """The copy :func:`plain_json` makes, for trees of exact JSON types within the limits only.
+
+    Dicts with string keys, lists, strings, integers, booleans, None and finite floats, and
+    nothing else (no subclass, tuple or other mapping: the general copy takes those, and names
+    any problem); ``nodes`` counts the values met so far.
+    """
+    if depth > MAX_DEPTH:
+        raise _Unusual
+    nodes[0] += len(value)
+    if nodes[0] > MAX_NODES:
+        raise _Unusual
+    if type(value) is dict:
+        copied: dict[str, Any] = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _Unusual
+            copied[key] = _exact_item(item, depth, nodes)
+        return copied
+    return [_exact_item(item, depth, nodes) for item in value]
+
+
+def _exact_item(item: Any, depth: int, nodes: list[int]) -> Any:
+    kind = type(item)
+    if kind is str or kind is int or kind is bool or item is None:
+        return item
+    if kind is dict or kind is list:
+        return _exact_copy(item, depth + 1, nodes)
+    if kind is float and math.isfinite(item):
+        return item
+    raise _Unusual
+
+
 def plain_json(data: Mapping[str, Any]) -> dict[str, Any]:
     """A deep copy of a caller's mapping, refusing anything JSON cannot say or too deep a tree."""
+    if type(data) is dict:
+        try:  # the common case, a tree of plain dicts, lists and scalars, in one recursive pass
+            return _exact_copy(data, 1, [0])  # type: ignore[no-any-return]
+        except _Unusual:
+            pass
     nodes = 0
     root: dict[str, Any] = {}
     stack: list[tuple[Any, Any, int]] = [(data, root, 1)]

@@ -83,11 +83,36 @@ def check_structure(credential: Mapping[str, Any]) -> Check:
     )
 
 
+class CredentialWalk:
+    """The credential's compiled walk, made at most once per verification: the JSON-LD check
+    reads its quads, the proof check canonicalizes the credential without its proof from it."""
+
+    def __init__(self, credential: Mapping[str, Any]) -> None:
+        self.credential = credential
+        self._walked: compiled.Walked | None = None
+        self._tried = False
+
+    def get(self) -> compiled.Walked | None:
+        """The walk, or None when the compiled path does not take the credential."""
+        if not self._tried:
+            self._tried = True
+            try:
+                self._walked = compiled.walk_signed(self.credential)
+            except (jsonld.JsonLdError, ValueError):
+                pass
+        return self._walked
+
+
 def check_jsonld(
-    credential: Mapping[str, Any], extra_contexts: Mapping[str, Mapping[str, Any]] | None
+    credential: Mapping[str, Any],
+    extra_contexts: Mapping[str, Mapping[str, Any]] | None,
+    walk: CredentialWalk | None = None,
 ) -> Check:
-    """Expand in safe mode with known contexts only; remote contexts fail and are never fetched."""
-    if not extra_contexts and _compiles_cleanly(credential):
+    """Expand in safe mode with known contexts only; remote contexts fail and are never fetched.
+
+    ``walk``, when given, is the walk of this credential the proof check will share.
+    """
+    if not extra_contexts and _compiles_cleanly((walk or CredentialWalk(credential)).get()):
         return _JSONLD_PASS
     try:
         result = jsonld.analyze(credential, extra_contexts=extra_contexts)
@@ -132,15 +157,13 @@ _JSONLD_PASS = Check(
 _ISSUER_DEPENDENT_TERM = "<" + jsonld.ISSUER_DEPENDENT
 
 
-def _compiles_cleanly(credential: Mapping[str, Any]) -> bool:
+def _compiles_cleanly(walked: compiled.Walked | None) -> bool:
     """The fast path: the compiled walk accepts only what safe mode accepts, so a document it turns
     into RDF, with no issuer-dependent IRI in it, passes. Anything else gets the generic analysis,
     which names each problem."""
-    try:
-        quads = compiled.to_quads(credential)
-    except (jsonld.JsonLdError, ValueError):
+    if walked is None:
         return False
     return not any(
         predicate.startswith(_ISSUER_DEPENDENT_TERM) or obj.startswith(_ISSUER_DEPENDENT_TERM)
-        for _, predicate, obj, _ in quads
+        for _, predicate, obj, _ in walked.quads
     )

@@ -9,6 +9,7 @@ from laurel.vc import data_integrity, jwt
 from laurel.vc.keys import KeyFormatError
 from laurel.vc.verify_input import ParsedInput
 from laurel.vc.verify_keys import KeyResolver, Problem
+from laurel.vc.verify_ld import CredentialWalk
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,12 @@ def check_data_integrity(
     credential: Mapping[str, Any],
     resolver: KeyResolver,
     extra_contexts: Mapping[str, Mapping[str, Any]] | None,
+    walk: CredentialWalk | None = None,
 ) -> ProofOutcome:
-    """Verify the credential's Data Integrity proof with whichever supported suite it names."""
+    """Verify the credential's Data Integrity proof with whichever supported suite it names.
+
+    ``walk`` is the credential's compiled walk if the JSON-LD check made one.
+    """
     proof = _single_proof(credential)
     if isinstance(proof, str):
         return ProofOutcome(
@@ -98,7 +103,8 @@ def check_data_integrity(
     suite = _suite_of(proof)
     document = {**credential, "proof": dict(proof)}
     try:
-        data_integrity.verify(document, resolver, extra_contexts=extra_contexts)
+        walked = walk.get() if walk is not None and walk.credential is credential else None
+        data_integrity.verify(document, resolver, extra_contexts=extra_contexts, walked=walked)
     except (data_integrity.DataIntegrityError, KeyFormatError) as error:
         if resolver.problem is not None:
             return _from_problem(resolver.problem, suite)
@@ -131,8 +137,9 @@ def check_proof(
     resolver: KeyResolver,
     now: datetime,
     extra_contexts: Mapping[str, Mapping[str, Any]] | None = None,
+    walk: CredentialWalk | None = None,
 ) -> ProofOutcome:
     """The proof outcome for a parsed input, whatever its format."""
     if parsed.token is not None:
         return check_jwt(parsed, resolver, now)
-    return check_data_integrity(parsed.credential, resolver, extra_contexts)
+    return check_data_integrity(parsed.credential, resolver, extra_contexts, walk)

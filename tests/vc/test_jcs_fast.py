@@ -20,8 +20,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from laurel.vc import ob3
-from laurel.vc.jcs import MAX_SAFE_INTEGER, canonicalize
+from laurel.vc import jsonvalue, ob3
+from laurel.vc.jcs import MAX_SAFE_INTEGER, canonicalize, copy_and_canonicalize
 from laurel.vc.jcs import _exact_form as exact_form
 from laurel.vc.jcs import _fast_form as fast_form
 
@@ -325,3 +325,38 @@ def _node_canonicalize(values: list[Any]) -> list[bytes]:
 @given(st.lists(trees(PLAIN_LEAVES, TEXT), min_size=40, max_size=40))
 def test_the_fast_path_agrees_with_the_rfc_reference_implementation(values: list[Any]) -> None:
     assert [canonicalize(value) for value in values] == _node_canonicalize(values)
+
+
+def _copy_outcome(value: Any) -> tuple[str, Any]:
+    try:
+        copied, data = copy_and_canonicalize(value)
+    except Exception as error:  # the comparison is the point
+        return type(error).__name__, str(error)
+    return "copy", (type(copied), copied, data)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(
+    st.one_of(
+        st.dictionaries(BMP_NAMES, PLAIN_JSON, max_size=6), st.dictionaries(TEXT, AWKWARD_JSON, max_size=5)
+    )
+)
+def test_copying_while_canonicalizing_gives_a_copy_and_the_general_writers_bytes(
+    value: dict[str, Any],
+) -> None:
+    # The bytes are the general writer's and the copy jsonvalue's, or the error the first raises.
+    expected = outcome(exact_form, value)
+    if expected[0] == "bytes":
+        expected = outcome(lambda value: (dict, jsonvalue.copy(value), expected[1]), value)
+        if expected[0] == "bytes":
+            expected = ("copy", expected[1])
+    assert _copy_outcome(value) == expected
+
+
+def test_the_copy_made_while_canonicalizing_shares_no_container_with_the_original() -> None:
+    value = {"a": [{"b": ["c"]}], "d": {"e": {}}}
+    copied, data = copy_and_canonicalize(value)
+    assert data == b'{"a":[{"b":["c"]}],"d":{"e":{}}}'
+    assert copied == value
+    assert copied["a"] is not value["a"] and copied["a"][0] is not value["a"][0]
+    assert copied["d"]["e"] is not value["d"]["e"]

@@ -20,7 +20,13 @@ from joserfc import jws
 from joserfc.errors import JoseError
 from joserfc.jwk import import_key
 
-from laurel.vc.jwt import BadSignatureError, sign_vc_jwt, verify_vc_jwt
+from laurel.vc.jwt import (
+    AlgorithmNotAllowedError,
+    BadSignatureError,
+    decode_vc_jwt,
+    sign_vc_jwt,
+    verify_vc_jwt,
+)
 from laurel.vc.keys import KeyKind, KeyPair, PublicKey
 
 pytestmark = pytest.mark.filterwarnings("ignore::joserfc.errors.SecurityWarning")
@@ -215,3 +221,56 @@ def test_a_signature_of_the_wrong_length_does_not_match(kind: KeyKind) -> None:
 def test_it_refuses_to_sign_with_a_kid_that_is_not_a_string() -> None:
     with pytest.raises(JoseError):
         sign_vc_jwt(CREDENTIAL, KEYS["Ed25519"], kid=7)  # type: ignore[arg-type]
+
+
+def test_tokens_of_one_key_under_changing_kids_each_equal_joserfcs() -> None:
+    key = KEYS["Ed25519"]
+    payload = {**CREDENTIAL, **claims_of(CREDENTIAL)}
+    kids = ["https://badges.example.kr/keys/1", "did:key:z6Mk#키-1", "https://badges.example.kr/keys/1"]
+    for kid in kids:
+        token = sign_vc_jwt(CREDENTIAL, key, kid=kid)
+        assert token == joserfc_token({"alg": "EdDSA", "typ": "JWT", "kid": kid}, payload, key)
+    for kid in (None, kids[0]):
+        header: dict[str, Any] = {"alg": "EdDSA", "typ": "JWT"}
+        if kid is not None:
+            header["kid"] = kid
+        header["jwk"] = key.public_key.to_jwk()
+        token = sign_vc_jwt(CREDENTIAL, key, kid=kid, embed_jwk=True)
+        assert token == joserfc_token(header, payload, key)
+
+
+def test_a_decoded_header_is_the_callers_own_copy() -> None:
+    key = KEYS["Ed25519"]
+    token = sign_vc_jwt(CREDENTIAL, key, kid=BASE_HEADER["kid"], embed_jwk=True)
+    expected = {**BASE_HEADER, "jwk": key.public_key.to_jwk()}
+    header, _ = decode_vc_jwt(token)
+    assert header == expected
+    header["kid"] = "https://elsewhere.example/keys/9"
+    header["jwk"]["x"] = "changed"
+    assert decode_vc_jwt(token)[0] == expected
+    seen: list[str] = []
+
+    def resolver(header: dict[str, Any]) -> PublicKey:
+        seen.append(header["kid"])
+        header["kid"] = "changed"  # a resolver that changes its header changes no later token's
+        return key.public_key
+
+    for _ in range(2):
+        verify_vc_jwt(token, resolver, now=datetime(2025, 6, 1, tzinfo=UTC))
+    assert seen == [BASE_HEADER["kid"], BASE_HEADER["kid"]]
+
+
+def test_a_header_joserfc_refuses_is_refused_each_time_it_is_seen() -> None:
+    key = KEYS["Ed25519"]
+    token = _hand_signed({**BASE_HEADER, "foo": "bar"}, {**CREDENTIAL, **claims_of(CREDENTIAL)})
+    for _ in range(3):
+        with pytest.raises(BadSignatureError, match="could not be checked"):
+            _verify(token, key.public_key)
+
+
+def test_a_header_that_is_not_a_jwt_header_is_refused_each_time_it_is_seen() -> None:
+    key = KEYS["Ed25519"]
+    token = _hand_signed({**BASE_HEADER, "alg": "HS256"}, {**CREDENTIAL, **claims_of(CREDENTIAL)})
+    for _ in range(3):
+        with pytest.raises(AlgorithmNotAllowedError):
+            _verify(token, key.public_key)

@@ -353,3 +353,35 @@ def test_key_pairs_do_not_show_their_secret() -> None:
     pair = KeyPair.generate()
     assert pair.to_jwk(private=True)["d"] not in repr(pair)
     assert pair.public_key.to_multikey() in repr(pair)
+
+
+# --- Decoded keys are kept by their Multikey text -----------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["Ed25519", "P-256"])
+def test_a_multikey_decodes_to_the_same_key_each_time_it_is_read(kind: Any) -> None:
+    pair = KeyPair.generate(kind)
+    jwk_key = PublicKey.from_jwk(pair.public_key.to_jwk())  # decoded another way, never cached
+    text = pair.public_key.to_multikey()
+    first, second = PublicKey.from_multikey(text), PublicKey.from_multikey(text)
+    assert first == second == jwk_key == pair.public_key
+    assert first.to_multikey() == second.to_multikey() == jwk_key.to_multikey() == text
+    assert public_key_from_did_key(f"did:key:{text}") == jwk_key
+    assert public_key_from_verification_method(f"did:key:{text}#{text}") == jwk_key
+    data = b"signed once, checked twice"
+    first.verify(data, pair.sign(data))
+
+
+def test_a_malformed_multikey_is_refused_every_time_it_is_read() -> None:
+    bad = multibase.encode(multibase.add_multicodec(0xED, b"\x01" * 31))
+    for _ in range(3):
+        with pytest.raises(KeyFormatError, match="32 bytes"):
+            PublicKey.from_multikey(bad)
+
+
+def test_a_key_decoded_from_a_multikey_does_not_verify_another_keys_signature() -> None:
+    one, other = KeyPair.generate(), KeyPair.generate()
+    key = PublicKey.from_multikey(one.public_key.to_multikey())
+    with pytest.raises(InvalidSignatureError):
+        key.verify(b"data", other.sign(b"data"))
+    assert PublicKey.from_multikey(other.public_key.to_multikey()) != key

@@ -1,4 +1,5 @@
 import base64
+import re
 
 import pytest
 from hypothesis import given
@@ -124,3 +125,77 @@ def test_multicodec_prefix_round_trips() -> None:
     prefixed = multibase.add_multicodec(0xED, b"key bytes")
     assert prefixed == b"\xed\x01key bytes"
     assert multibase.split_multicodec(prefixed) == (0xED, b"key bytes")
+
+
+def _stdlib_base64url(text: str) -> bytes | None:
+    """Strict unpadded base64url through the standard library, the general way: the alphabet
+    by a regular expression, the bytes by ``base64``, canonical form by encoding them again.
+    None where strict decoding must refuse the text."""
+    if re.fullmatch(r"[A-Za-z0-9_-]*", text) is None or len(text) % 4 == 1:
+        return None
+    data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    return data if base64.urlsafe_b64encode(data).decode().rstrip("=") == text else None
+
+
+BASE64URL_CHARS = st.sampled_from(
+    list("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") + list("=+/ \n\t.é\x00한")
+)
+
+
+def _decoded_or_none(text: str) -> bytes | None:
+    try:
+        return multibase.decode_base64url(text)
+    except MultibaseError:
+        return None
+
+
+@given(st.text(BASE64URL_CHARS, max_size=14))
+def test_base64url_decoding_accepts_and_refuses_exactly_what_the_standard_library_way_does(text: str) -> None:
+    assert _decoded_or_none(text) == _stdlib_base64url(text)
+
+
+@given(st.binary(max_size=40), st.sampled_from("AQgw_-9zB"))
+def test_base64url_decoding_refuses_every_other_last_character_than_the_canonical_one(
+    data: bytes, last: str
+) -> None:
+    text = base64.urlsafe_b64encode(data).decode().rstrip("=")
+    changed = text[:-1] + last if text else last
+    assert _decoded_or_none(changed) == _stdlib_base64url(changed)
+    assert multibase.decode_base64url(text) == data
+
+
+def _reference_base58_decode(text: str) -> bytes:
+    """Schoolbook base58btc decoding, one character at a time, independent of ours."""
+    alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+    number = 0
+    for position, char in enumerate(text):
+        if char not in alphabet:
+            raise MultibaseError(f"invalid base58btc character {char!r} at position {position}")
+        number = number * 58 + alphabet.index(char)
+    zeros = len(text) - len(text.lstrip("1"))
+    return b"\0" * zeros + number.to_bytes((number.bit_length() + 7) // 8, "big")
+
+
+BASE58_CHARS = st.sampled_from(
+    list("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz") + list("0OIl+ é")
+)
+
+
+@given(st.text(BASE58_CHARS, max_size=100))
+def test_base58btc_decoding_agrees_with_a_schoolbook_reference_on_any_text(text: str) -> None:
+    try:
+        expected: bytes | str = _reference_base58_decode(text)
+    except MultibaseError as error:
+        expected = str(error)
+    try:
+        got: bytes | str = multibase.decode_base58btc(text)
+    except MultibaseError as error:
+        got = str(error)
+    assert got == expected
+
+
+@given(st.binary(min_size=60, max_size=70))
+def test_signature_sized_values_round_trip_through_base58btc(data: bytes) -> None:
+    text = multibase.encode_base58btc(data)
+    assert text == _reference_base58(data)
+    assert _reference_base58_decode(text) == data == multibase.decode_base58btc(text)
