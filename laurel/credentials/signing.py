@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from laurel.achievements.models import AchievementVersion, ImageAsset
 from laurel.awards.models import Award
+from laurel.core.inserts import insert
 from laurel.credentials import issuers, status
 from laurel.credentials.issuers import Signer
-from laurel.credentials.models import AwardStatus, Credential, StatusList
+from laurel.credentials.models import AwardStatus, Credential, IssuerKey, StatusList
 from laurel.credentials.proofs import prove_many, sign_jwt, xsd_now
 from laurel.orgs.models import Organization, pick
 from laurel.vc import ob3
@@ -166,6 +168,34 @@ def unsigned_credential(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Signed:
+    """A credential signed and not stored yet: what :func:`store_new` inserts as a ``Credential``."""
+
+    award: Award
+    language: str
+    json: dict
+    jwt: str
+    proof_suite: str
+    key: IssuerKey
+    jwt_key: IssuerKey
+
+    @property
+    def award_id(self) -> int:
+        return self.award.pk
+
+    def credential(self) -> Credential:
+        return Credential(
+            award=self.award,
+            language=self.language,
+            json=self.json,
+            jwt=self.jwt,
+            proof_suite=self.proof_suite,
+            key=self.key,
+            jwt_key=self.jwt_key,
+        )
+
+
 def sign_many(
     awards: Sequence[Award],
     slots: Mapping[int, AwardStatus],
@@ -174,9 +204,9 @@ def sign_many(
     jwt_signer: Signer | None = None,
     skip: Collection[tuple[int, str]] = (),
     timer: dict[str, float] | None = None,
-) -> list[Credential]:
-    """Unsaved signed credentials for every language of every award, but the (award pk,
-    language) pairs in ``skip``; ``slots`` maps award pks to their status slots.
+) -> list[Signed]:
+    """Signed credentials for every language of every award, but the (award pk, language)
+    pairs in ``skip``; ``slots`` maps award pks to their status slots.
 
     Pure computation (no query when the awards' org, version and recipient are loaded), so
     callers sign outside their transaction and store with :func:`store_new`. ``timer``, when
@@ -208,23 +238,13 @@ def sign_many(
             ("jwt", time.perf_counter() - proven),
         ):
             timer[name] = timer.get(name, 0.0) + seconds
-    credentials = []
+    signed_all = []
     for (award, language, _unsigned), (signed, suite), token in zip(wanted, proved, jwts, strict=True):
         # The OB 3.0 schema wants proof as an array; one proof in a list is the same
         # JSON-LD graph, so the signature is unaffected.
         signed["proof"] = [signed["proof"]]
-        credentials.append(
-            Credential(
-                award=award,
-                language=language,
-                json=signed,
-                jwt=token,
-                proof_suite=suite,
-                key=signer.key,
-                jwt_key=jwt_signer.key,
-            )
-        )
-    return credentials
+        signed_all.append(Signed(award, language, signed, token, suite, signer.key, jwt_signer.key))
+    return signed_all
 
 
 def slots_for(awards: Sequence[Award]) -> dict[int, AwardStatus]:
@@ -248,17 +268,25 @@ def slots_for(awards: Sequence[Award]) -> dict[int, AwardStatus]:
     return slots
 
 
-def store_new(credentials: Sequence[Credential]) -> list[Credential]:
+STORED_COLUMNS = ("award_id", "language", "json", "jwt", "proof_suite", "key_id", "jwt_key_id", "created_at")
+
+
+def store_new(credentials: Sequence[Signed]) -> list[Signed]:
     """Insert the credentials whose award and language have none stored yet; call in a transaction.
 
-    The awards' status slot rows are locked first, the same lock :func:`sign_award` takes,
-    so a credential signed on demand meanwhile is found and kept instead of doubled.
+    Returns those inserted. The awards' status slot rows are locked first, the same lock
+    :func:`sign_award` takes, so a credential signed on demand meanwhile is found and kept
+    instead of doubled. One multi-row insert (``COPY`` on PostgreSQL) stores them all.
     """
     award_ids = {credential.award_id for credential in credentials}
     locked = AwardStatus.objects.select_for_update().filter(award_id__in=award_ids).order_by("pk")
     list(locked.values_list("pk", flat=True))
     stored = set(Credential.objects.filter(award_id__in=award_ids).values_list("award_id", "language"))
-    return Credential.objects.bulk_create(c for c in credentials if (c.award_id, c.language) not in stored)
+    new = [c for c in credentials if (c.award_id, c.language) not in stored]
+    now = timezone.now()
+    rows = ((c.award.pk, c.language, c.json, c.jwt, c.proof_suite, c.key.pk, c.jwt_key.pk, now) for c in new)
+    insert(Credential, STORED_COLUMNS, rows)
+    return new
 
 
 def sign_award(award: Award, *, jwt_kind: KeyKind = "Ed25519") -> list[Credential]:
@@ -287,7 +315,8 @@ def sign_award(award: Award, *, jwt_kind: KeyKind = "Ed25519") -> list[Credentia
                 jwt_signer=jwt_signer,
                 skip={(award.pk, language) for language in stored},
             )
-            for credential in made:
+            for signed in made:
+                credential = signed.credential()
                 credential.save()
                 stored[credential.language] = credential
         return [stored[language] for language in languages if language in stored]

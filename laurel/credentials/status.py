@@ -14,6 +14,7 @@ from laurel.audit.actions import record
 from laurel.awards.models import Award
 from laurel.awards.signals import award_revoked
 from laurel.core.actor import Actor
+from laurel.core.inserts import insert_objects
 from laurel.credentials import issuers, keys
 from laurel.credentials.models import AwardStatus, Credential, IssuerKey, StatusList
 from laurel.credentials.proofs import prove, xsd_now
@@ -102,7 +103,7 @@ def allocate_statuses(awards: Sequence[Award], *, size: int = status_list.MIN_BI
     issuer = issuers.issuer_id(org)
     revocations = _allocate_many(org, Purpose.REVOCATION, issuer, size, len(awards))
     suspensions = _allocate_many(org, Purpose.SUSPENSION, issuer, size, len(awards))
-    return AwardStatus.objects.bulk_create(
+    slots = [
         AwardStatus(
             award=award,
             revocation_list=revocation,
@@ -113,7 +114,9 @@ def allocate_statuses(awards: Sequence[Award], *, size: int = status_list.MIN_BI
         for award, (revocation, revocation_index), (suspension, suspension_index) in zip(
             awards, revocations, suspensions, strict=True
         )
-    )
+    ]
+    insert_objects(slots, key="award_id")
+    return slots
 
 
 def entry(slots: AwardStatus) -> dict[str, str]:
