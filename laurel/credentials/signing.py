@@ -217,6 +217,7 @@ def sign_many(
     shared: dict[tuple[int, str], Shared] = {}
     wanted: list[tuple[Award, str, dict]] = []
     for award in awards:
+        first: dict | None = None
         for language in award.version.languages:
             if (award.pk, language) in skip:
                 continue
@@ -226,6 +227,10 @@ def sign_many(
             unsigned = unsigned_credential(
                 award, slots[award.pk], signer.issuer, language, shared=shared[key]
             )
+            if first is None:
+                first = unsigned
+            else:
+                _share_award_parts(first, unsigned)
             wanted.append((award, language, unsigned))
     built = time.perf_counter()
     proved = prove_many([unsigned for _a, _l, unsigned in wanted], signer, created=xsd_now())
@@ -245,6 +250,21 @@ def sign_many(
         signed["proof"] = [signed["proof"]]
         signed_all.append(Signed(award, language, signed, token, suite, signer.key, jwt_signer.key))
     return signed_all
+
+
+def _share_award_parts(first: dict, other: dict) -> None:
+    """Let ``other`` hold the very objects of ``first`` where the two languages' JSON is equal.
+
+    Every language of an award carries the same recipient identifiers, status entry and
+    evidence; as shared objects, signing turns them into RDF once for both
+    (``laurel.vc.compiled.SharedWalks``). Only equal values are replaced, so no document changes.
+    """
+    subject, first_subject = other["credentialSubject"], first["credentialSubject"]
+    if "identifier" in subject and subject["identifier"] == first_subject.get("identifier"):
+        subject["identifier"] = first_subject["identifier"]
+    for name in ("credentialStatus", "evidence"):
+        if name in other and other[name] == first.get(name):
+            other[name] = first[name]
 
 
 def slots_for(awards: Sequence[Award]) -> dict[int, AwardStatus]:

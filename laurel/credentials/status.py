@@ -61,7 +61,12 @@ def _allocate_many(
     and written once however many slots it gives, so no two awards receive the same index.
     """
     slots: list[tuple[StatusList, int]] = []
-    candidates = StatusList.objects.select_for_update().filter(org=org, purpose=purpose, issuer=issuer)
+    # The published bits and list credential are not needed to hand out slots.
+    candidates = (
+        StatusList.objects.select_for_update()
+        .filter(org=org, purpose=purpose, issuer=issuer)
+        .defer("bits", "credential")
+    )
     open_lists = iter([c for c in candidates.order_by("created_at", "pk") if not c.is_full])
     while len(slots) < count:
         lst = next(open_lists, None)
