@@ -97,24 +97,43 @@ def insert(
 def insert_objects(objects: Sequence[models.Model], *, key: str) -> None:
     """Insert unsaved model instances of one model, and give each its primary key.
 
-    ``key`` names a unique field the instances already hold (such as ``public_id``), by which
-    the returned keys are matched to them.
+    On PostgreSQL the keys are drawn from the table's sequence first and the rows copied in;
+    elsewhere they come back from ``RETURNING``, matched to the instances by ``key``, a unique
+    field the instances already hold (such as ``public_id``).
     """
     if not objects:
         return
     model = type(objects[0])
-    columns = [field.attname for field in _fields(model).values() if not field.primary_key]
-    by_key = {getattr(obj, key): obj for obj in objects}
-    key_field = model._meta.get_field(key)
     pk = model._meta.pk
     assert pk is not None
-    values = ([getattr(obj, name) for name in columns] for obj in objects)
-    rows = insert(model, columns, values, returning=(key, pk.attname))
     db = router.db_for_write(model)
-    for value, new_pk in rows:
-        obj = by_key[key_field.to_python(value)]
-        obj.pk = new_pk
+    connection = connections[db]
+    columns = [field.attname for field in _fields(model).values() if not field.primary_key]
+    if connection.vendor == "postgresql":
+        for obj, new_pk in zip(objects, _reserve_keys(connection, model, len(objects)), strict=True):
+            obj.pk = new_pk
+        columns.insert(0, pk.attname)
+        insert(model, columns, ([getattr(obj, name) for name in columns] for obj in objects))
+    else:
+        by_key = {getattr(obj, key): obj for obj in objects}
+        key_field = model._meta.get_field(key)
+        values = ([getattr(obj, name) for name in columns] for obj in objects)
+        for value, new_pk in insert(model, columns, values, returning=(key, pk.attname)):
+            by_key[key_field.to_python(value)].pk = new_pk
+    for obj in objects:
         obj._state.adding, obj._state.db = False, db
+
+
+def _reserve_keys(connection: Any, model: type[models.Model], count: int) -> list[int]:
+    """``count`` new values of the table's key sequence (an identity column's, as Django makes)."""
+    pk = model._meta.pk
+    assert pk is not None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, pk.column, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _fields(model: type[models.Model]) -> dict[str, models.Field]:
