@@ -129,6 +129,7 @@ class Site:
         self.admin_url = ""
         self.database = ""
         self.processes: list[subprocess.Popen[bytes]] = []
+        self.names: list[str] = []
         env = {
             k: v for k, v in os.environ.items() if not k.startswith(("LAUREL_", "DJANGO_", "DATABASE_URL"))
         }
@@ -168,6 +169,7 @@ class Site:
 
     def start(self, name: str, *args: str) -> None:
         log = (self.dir / f"{name}.log").open("wb")
+        self.names.append(name)
         self.processes.append(
             subprocess.Popen(  # noqa: S603 (our own command, our own interpreter)
                 [sys.executable, "-m", "laurel", *args],
@@ -177,6 +179,21 @@ class Site:
                 stderr=subprocess.STDOUT,
             )
         )
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time (user + system) each started process has used so far, by name (Linux only).
+
+        On a shared machine wall-clock times swing with other load; CPU time much less.
+        """
+        used: dict[str, float] = {}
+        tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+        for name, process in zip(self.names, self.processes, strict=True):
+            try:
+                fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            used[name] = (int(fields[11]) + int(fields[12])) / tick
+        return used
 
     def close(self) -> None:
         for process in self.processes:
@@ -316,6 +333,10 @@ def report(args: argparse.Namespace, times: dict[str, Any], counts: dict[str, An
     print("worker time by step, summed over chunks and workers:")
     for name in (*DB_STEPS[:2], *SIGN_STEPS, DB_STEPS[2]):
         print(f"  {STEP_LABELS[name]:<40}{steps.get(name, 0.0):>8.2f} s")
+    cpu = times.get("cpu", {})
+    if cpu:
+        workers = sum(seconds for name, seconds in cpu.items() if name.startswith("worker"))
+        print(f"CPU time used: workers {workers:.2f} s, server {cpu.get('server', 0.0):.2f} s")
     db = sum(steps.get(name, 0.0) for name in DB_STEPS)
     signing = sum(steps.get(name, 0.0) for name in SIGN_STEPS)
     whole = (db + signing) or 1.0
@@ -357,7 +378,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             laurel.start(f"worker{n}", "worker")
         browser = Browser(f"http://127.0.0.1:{laurel.port}")
         wait_until_serving(browser)
+        before = laurel.cpu_seconds()
         times = issue(browser, world["org"], world["badge"], world["email"], args.rows)
+        after = laurel.cpu_seconds()
+        times["cpu"] = {name: after[name] - before.get(name, 0.0) for name in after}
         counts = laurel.query(REPORT.format(batch=times["batch"]))
         return 0 if report(args, times, counts) else 1
 

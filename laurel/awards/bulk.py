@@ -1,7 +1,8 @@
 """Awarding many badges in one transaction: a chunk of a CSV batch, an API request, a burst of rules.
 
-One query or one bulk insert per kind of row, however many awards: recipients found or made,
-awards, their audit events, status slots and emails. Items the database now refuses (the
+One query or one multi-row insert per kind of row, however many awards (``core.inserts``,
+not ``bulk_create``, whose per-value field calls cost more than the database's work): recipients
+found or made, awards, their audit events, status slots and emails. Items the database now refuses (the
 person already holds the badge, a student id that belongs to someone else) are left out
 and reported, so the caller decides between awarding the rest and refusing everything.
 """
@@ -9,19 +10,20 @@ and reported, so the caller decides between awarding the rest and refusing every
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
 from django.db import transaction
 
 from laurel.accounts.models import Identifier
 from laurel.achievements.models import Achievement, AchievementVersion
-from laurel.audit.models import AuditEvent
+from laurel.audit.actions import Entry, record_many
 from laurel.awards import signals
 from laurel.awards.checks import AwardInput, holder_message, student_id_clash
 from laurel.awards.emails import queue_award_emails
 from laurel.awards.models import Award, AwardBatch
 from laurel.core.actor import Actor
+from laurel.core.inserts import insert_objects
 from laurel.credentials.actions import awards_created
+from laurel.credentials.models import AwardStatus
 from laurel.orgs.models import Organization, Recipient
 
 
@@ -46,6 +48,7 @@ class Refusal:
 class Outcome:
     awards: list[Award] = field(default_factory=list)  # in the order of the wanted list
     refused: list[Refusal] = field(default_factory=list)
+    slots: dict[int, AwardStatus] = field(default_factory=dict)  # by award pk
 
 
 def fill_recipient(recipient: Recipient, *, name: str, student_id: str, language: str | None) -> set[str]:
@@ -99,12 +102,13 @@ def award_many(
             )
             for _index, w in accepted
         ]
-        Award.objects.bulk_create(awards)
-        AuditEvent.objects.bulk_create(_award_event(actor, org, award, source) for award in awards)
-        awards_created(awards, sign_later=sign_later)
+        insert_objects(awards, key="public_id")
+        record_many(actor, org, (_award_event(award, source) for award in awards))
+        slots = awards_created(awards, sign_later=sign_later)
         signals.awards_created.send(sender=Award, org=org, awards=awards)
         queue_award_emails(org, awards)
         outcome.awards = awards
+        outcome.slots = {slot.award_id: slot for slot in slots}
     return outcome
 
 
@@ -196,23 +200,24 @@ def _recipients(actor: Actor, org: Organization, people: Sequence[AwardInput]) -
     for email, user_id in users.items():
         found[email].user_id = user_id
         changed[email].add("user")
-    Recipient.objects.bulk_create(created.values())
+    insert_objects(list(created.values()), key="email")
     updated = [found[email] for email, fields in changed.items() if fields and email not in created]
     if updated:
         Recipient.objects.bulk_update(updated, sorted(set().union(*(changed[r.email] for r in updated))))
-    events = [
-        _event(
-            actor,
-            org,
-            "recipients.create" if email in created else "recipients.update",
-            found[email],
-            summary=email,
-            after={"fields": sorted(fields)},
-        )
-        for email, fields in changed.items()
-        if email in created or fields
-    ]
-    AuditEvent.objects.bulk_create(events)
+    record_many(
+        actor,
+        org,
+        (
+            Entry(
+                "recipients.create" if email in created else "recipients.update",
+                found[email],
+                summary=email,
+                after={"fields": sorted(fields)},
+            )
+            for email, fields in changed.items()
+            if email in created or fields
+        ),
+    )
     return found
 
 
@@ -244,10 +249,8 @@ def _new_award(
     )
 
 
-def _award_event(actor: Actor, org: Organization, award: Award, source: str) -> AuditEvent:
-    return _event(
-        actor,
-        org,
+def _award_event(award: Award, source: str) -> Entry:
+    return Entry(
         "awards.create",
         award,
         summary=f"{award.version.name} → {award.recipient.email}",
@@ -259,23 +262,4 @@ def _award_event(actor: Actor, org: Organization, award: Award, source: str) -> 
             "expires_on": award.expires_on.isoformat() if award.expires_on else None,
             "source": source,
         },
-    )
-
-
-def _event(
-    actor: Actor, org: Organization, action: str, obj: Award | Recipient, *, summary: str, after: Any
-) -> AuditEvent:
-    """The event ``audit.actions.record`` would write, unsaved, for one bulk insert."""
-    return AuditEvent(
-        org=org,
-        actor=actor.user,
-        actor_label=actor.label,
-        via=actor.via,
-        action=action,
-        object_type=obj._meta.model_name or "",
-        object_id=str(obj.public_id),
-        summary=summary[:300],
-        after=after,
-        ip=actor.ip,
-        user_agent=actor.user_agent,
     )

@@ -10,15 +10,13 @@ stand-ins and the variant's own fields, so no email can carry another person's d
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import escape
 
 from laurel.awards.models import Award
 from laurel.orgs.models import Organization
-from laurel.outbox.models import OutboxMessage
+from laurel.outbox.actions import email_payload, enqueue_emails
 
 TEMPLATE = "awards/email/awarded"
 # Stand-ins that no template text, translation or badge name contains.
@@ -48,13 +46,12 @@ class AwardEmails:
         if variant is None:
             variant = self.variants[key] = self._render(award, language, bool(recipient.name))
         name, url = recipient.name, award.public_url
-        return {
-            "to": recipient.email,
-            "subject": " ".join(variant.subject.replace(NAME, name).replace(URL, url).split()),
-            "text": variant.text.replace(NAME, name).replace(URL, url),
-            "html": variant.html.replace(NAME, escape(name)).replace(URL, escape(url)),
-            "from": settings.DEFAULT_FROM_EMAIL,
-        }
+        return email_payload(
+            to=recipient.email,
+            subject=variant.subject.replace(NAME, name).replace(URL, url),
+            text=variant.text.replace(NAME, name).replace(URL, url),
+            html=variant.html.replace(NAME, escape(name)).replace(URL, escape(url)),
+        )
 
     def _render(self, award: Award, language: str, named: bool) -> Variant:
         context = {
@@ -71,26 +68,7 @@ class AwardEmails:
         return Variant(subject=subject, text=text, html=html)
 
 
-def queue_award_emails(org: Organization, awards: Sequence[Award]) -> list[OutboxMessage]:
-    """One email per award in the outbox, in the awards' transaction (one insert for all)."""
+def queue_award_emails(org: Organization, awards: Sequence[Award]) -> int:
+    """One email per award in the outbox, in the awards' transaction (a few inserts for all)."""
     emails = AwardEmails(org)
-    messages = OutboxMessage.objects.bulk_create(
-        OutboxMessage(org=org, kind=OutboxMessage.Kind.EMAIL, payload=emails.payload(award))
-        for award in awards
-    )
-    if messages:
-        _deliver_after_commit()
-    return messages
-
-
-def _deliver_after_commit() -> None:
-    # One nudge per transaction is enough, however many messages it writes.
-    connection = transaction.get_connection()
-    if not any(entry[1] is _kick_outbox for entry in connection.run_on_commit):
-        transaction.on_commit(_kick_outbox)
-
-
-def _kick_outbox() -> None:
-    from laurel.outbox.tasks import deliver_outbox
-
-    deliver_outbox.enqueue()
+    return enqueue_emails(org, (emails.payload(award) for award in awards))

@@ -34,7 +34,7 @@ from laurel.awards.bulk import Wanted, award_many
 from laurel.awards.models import Award, AwardBatch, AwardChunk
 from laurel.core.actor import Actor
 from laurel.credentials import issuers
-from laurel.credentials.models import Credential
+from laurel.credentials.models import AwardStatus, Credential
 from laurel.credentials.signing import sign_many, slots_for, store_new
 from laurel.outbox.delivery import shutting_down
 
@@ -177,16 +177,29 @@ def run(held: Claim) -> int:
     """The claimed chunk's remaining steps; a failure is recorded and retried later."""
     steps = 0
     try:
+        awarded = None
         if held.state == State.PENDING:
-            if not award_chunk(held):
+            awarded = award_chunk(held)
+            if awarded is None:
                 return steps
             steps += 1
             held = replace(held, state=State.AWARDED)
-        steps += sign_chunk(held)
+        steps += sign_chunk(held, awarded)
     except Exception as error:
         log.exception("issuing chunk %s failed", held.chunk_id)
         _failed_attempt(held, f"{type(error).__name__}: {error}")
     return steps
+
+
+@dataclass
+class Awarded:
+    """A chunk's awards ready to sign: as just awarded, or loaded again by a later worker."""
+
+    batch: AwardBatch
+    awards: list[Award]
+    slots: dict[int, AwardStatus]
+    done: set[tuple[int, str]]  # (award pk, language) pairs already signed
+    timings: dict[str, float]
 
 
 def _held(held: Claim, state: str) -> AwardChunk | None:
@@ -205,13 +218,16 @@ def _batch(batch_id: int) -> AwardBatch:
     )
 
 
-def award_chunk(held: Claim) -> bool:
-    """Award the chunk's rows and mark it awarded, in one transaction; False if the lease was lost."""
+def award_chunk(held: Claim) -> Awarded | None:
+    """Award the chunk's rows and mark it awarded, in one transaction; None if the lease was lost.
+
+    The same worker signs them next with what it holds in memory; a later worker reloads them.
+    """
     started = time.perf_counter()
     with transaction.atomic():
         chunk = _held(held, State.PENDING)
         if chunk is None:
-            return False
+            return None
         batch = _batch(held.batch_id)
         wanted, skipped = _wanted(batch, chunk.rows)
         outcome = award_many(
@@ -235,7 +251,7 @@ def award_chunk(held: Claim) -> bool:
         fields = ["state", "awarded_count", "skipped", "attempts", "error", "leased_until", "updated_at"]
         chunk.save(update_fields=[*fields, "timings"])
         watch(batch.pk, now + lease())
-    return True
+    return Awarded(batch, outcome.awards, outcome.slots, set(), dict(chunk.timings))
 
 
 def _wanted(
@@ -262,8 +278,37 @@ def confirm_day(batch: AwardBatch) -> date:
     return timezone.localdate(moment, timezone=timezone.get_default_timezone())
 
 
-def sign_chunk(held: Claim) -> int:
-    """Sign every language of the chunk's awards and mark it signed; 0 if the lease was lost."""
+def sign_chunk(held: Claim, awarded: Awarded | None = None) -> int:
+    """Sign every language of the chunk's awards and mark it signed; 0 if the lease was lost.
+
+    ``awarded`` is what :func:`award_chunk` just made; without it the awards are loaded.
+    """
+    if awarded is None:
+        awarded = _load(held)
+    batch, timings = awarded.batch, awarded.timings
+    started = time.perf_counter()
+    signer = issuers.signer(batch.org)
+    timings["load"] = timings.get("load", 0.0) + time.perf_counter() - started
+    credentials = sign_many(awarded.awards, awarded.slots, signer, skip=awarded.done, timer=timings)
+    stored = time.perf_counter()
+    with transaction.atomic():
+        chunk = _held(held, State.AWARDED)
+        if chunk is None:
+            return 0
+        store_new(credentials)
+        timings["store"] = time.perf_counter() - stored
+        chunk.state, chunk.signed_count = State.SIGNED, len(awarded.done) + len(credentials)
+        chunk.timings = timings
+        chunk.lease, chunk.leased_until, chunk.error, chunk.updated_at = "", None, "", timezone.now()
+        chunk.save(
+            update_fields=["state", "signed_count", "timings", "lease", "leased_until", "error", "updated_at"]
+        )
+        _finish(held.batch_id)
+    return 1
+
+
+def _load(held: Claim) -> Awarded:
+    """The chunk's awards as stored, for a worker that did not award them itself."""
     started = time.perf_counter()
     rows, timings = AwardChunk.objects.filter(pk=held.chunk_id).values_list("rows", "timings").get()
     first, last = rows[0]["line"], rows[-1]["line"]
@@ -281,23 +326,8 @@ def sign_chunk(held: Claim) -> int:
             award.version = batch.version  # type: ignore[assignment]
     slots = slots_for(awards)
     done = set(Credential.objects.filter(award__in=awards).values_list("award_id", "language"))
-    signer = issuers.signer(org)
     timings["load"] = time.perf_counter() - started
-    credentials = sign_many(awards, slots, signer, skip=done, timer=timings)
-    stored = time.perf_counter()
-    with transaction.atomic():
-        chunk = _held(held, State.AWARDED)
-        if chunk is None:
-            return 0
-        store_new(credentials)
-        timings["store"] = time.perf_counter() - stored
-        chunk.state, chunk.signed_count, chunk.timings = State.SIGNED, len(done) + len(credentials), timings
-        chunk.lease, chunk.leased_until, chunk.error, chunk.updated_at = "", None, "", timezone.now()
-        chunk.save(
-            update_fields=["state", "signed_count", "timings", "lease", "leased_until", "error", "updated_at"]
-        )
-        _finish(held.batch_id)
-    return 1
+    return Awarded(batch, awards, slots, done, timings)
 
 
 def _failed_attempt(held: Claim, error: str) -> None:

@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from laurel.achievements.models import AchievementVersion, ImageAsset
 from laurel.awards.models import Award
+from laurel.core.inserts import insert
 from laurel.credentials import issuers, status
 from laurel.credentials.issuers import Signer
-from laurel.credentials.models import AwardStatus, Credential, StatusList
+from laurel.credentials.models import AwardStatus, Credential, IssuerKey, StatusList
 from laurel.credentials.proofs import prove_many, sign_jwt, xsd_now
 from laurel.orgs.models import Organization, pick
 from laurel.vc import ob3
@@ -172,6 +174,34 @@ def unsigned_credential(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Signed:
+    """A credential signed and not stored yet: what :func:`store_new` inserts as a ``Credential``."""
+
+    award: Award
+    language: str
+    json: dict
+    jwt: str
+    proof_suite: str
+    key: IssuerKey
+    jwt_key: IssuerKey
+
+    @property
+    def award_id(self) -> int:
+        return self.award.pk
+
+    def credential(self) -> Credential:
+        return Credential(
+            award=self.award,
+            language=self.language,
+            json=self.json,
+            jwt=self.jwt,
+            proof_suite=self.proof_suite,
+            key=self.key,
+            jwt_key=self.jwt_key,
+        )
+
+
 def sign_many(
     awards: Sequence[Award],
     slots: Mapping[int, AwardStatus],
@@ -180,9 +210,9 @@ def sign_many(
     jwt_signer: Signer | None = None,
     skip: Collection[tuple[int, str]] = (),
     timer: dict[str, float] | None = None,
-) -> list[Credential]:
-    """Unsaved signed credentials for every language of every award, but the (award pk,
-    language) pairs in ``skip``; ``slots`` maps award pks to their status slots.
+) -> list[Signed]:
+    """Signed credentials for every language of every award, but the (award pk, language)
+    pairs in ``skip``; ``slots`` maps award pks to their status slots.
 
     Pure computation (no query when the awards' org, version and recipient are loaded), so
     callers sign outside their transaction and store with :func:`store_new`. ``timer``, when
@@ -193,6 +223,7 @@ def sign_many(
     shared: dict[tuple[int, str], Shared] = {}
     wanted: list[tuple[Award, str, dict]] = []
     for award in awards:
+        first: dict | None = None
         for language in award.version.languages:
             if (award.pk, language) in skip:
                 continue
@@ -202,6 +233,10 @@ def sign_many(
             unsigned = unsigned_credential(
                 award, slots[award.pk], signer.issuer, language, shared=shared[key]
             )
+            if first is None:
+                first = unsigned
+            else:
+                _share_award_parts(first, unsigned)
             wanted.append((award, language, unsigned))
     built = time.perf_counter()
     proved = prove_many([unsigned for _a, _l, unsigned in wanted], signer, created=xsd_now())
@@ -214,23 +249,28 @@ def sign_many(
             ("jwt", time.perf_counter() - proven),
         ):
             timer[name] = timer.get(name, 0.0) + seconds
-    credentials = []
+    signed_all = []
     for (award, language, _unsigned), (signed, suite), token in zip(wanted, proved, jwts, strict=True):
         # The OB 3.0 schema wants proof as an array; one proof in a list is the same
         # JSON-LD graph, so the signature is unaffected.
         signed["proof"] = [signed["proof"]]
-        credentials.append(
-            Credential(
-                award=award,
-                language=language,
-                json=signed,
-                jwt=token,
-                proof_suite=suite,
-                key=signer.key,
-                jwt_key=jwt_signer.key,
-            )
-        )
-    return credentials
+        signed_all.append(Signed(award, language, signed, token, suite, signer.key, jwt_signer.key))
+    return signed_all
+
+
+def _share_award_parts(first: dict, other: dict) -> None:
+    """Let ``other`` hold the very objects of ``first`` where the two languages' JSON is equal.
+
+    Every language of an award carries the same recipient identifiers, status entry and
+    evidence; as shared objects, signing turns them into RDF once for both
+    (``laurel.vc.compiled.SharedWalks``). Only equal values are replaced, so no document changes.
+    """
+    subject, first_subject = other["credentialSubject"], first["credentialSubject"]
+    if "identifier" in subject and subject["identifier"] == first_subject.get("identifier"):
+        subject["identifier"] = first_subject["identifier"]
+    for name in ("credentialStatus", "evidence"):
+        if name in other and other[name] == first.get(name):
+            other[name] = first[name]
 
 
 def slots_for(awards: Sequence[Award]) -> dict[int, AwardStatus]:
@@ -254,17 +294,25 @@ def slots_for(awards: Sequence[Award]) -> dict[int, AwardStatus]:
     return slots
 
 
-def store_new(credentials: Sequence[Credential]) -> list[Credential]:
+STORED_COLUMNS = ("award_id", "language", "json", "jwt", "proof_suite", "key_id", "jwt_key_id", "created_at")
+
+
+def store_new(credentials: Sequence[Signed]) -> list[Signed]:
     """Insert the credentials whose award and language have none stored yet; call in a transaction.
 
-    The awards' status slot rows are locked first, the same lock :func:`sign_award` takes,
-    so a credential signed on demand meanwhile is found and kept instead of doubled.
+    Returns those inserted. The awards' status slot rows are locked first, the same lock
+    :func:`sign_award` takes, so a credential signed on demand meanwhile is found and kept
+    instead of doubled. One multi-row insert (``COPY`` on PostgreSQL) stores them all.
     """
     award_ids = {credential.award_id for credential in credentials}
     locked = AwardStatus.objects.select_for_update().filter(award_id__in=award_ids).order_by("pk")
     list(locked.values_list("pk", flat=True))
     stored = set(Credential.objects.filter(award_id__in=award_ids).values_list("award_id", "language"))
-    return Credential.objects.bulk_create(c for c in credentials if (c.award_id, c.language) not in stored)
+    new = [c for c in credentials if (c.award_id, c.language) not in stored]
+    now = timezone.now()
+    rows = ((c.award.pk, c.language, c.json, c.jwt, c.proof_suite, c.key.pk, c.jwt_key.pk, now) for c in new)
+    insert(Credential, STORED_COLUMNS, rows)
+    return new
 
 
 def sign_award(award: Award, *, jwt_kind: KeyKind = "Ed25519") -> list[Credential]:
@@ -293,7 +341,8 @@ def sign_award(award: Award, *, jwt_kind: KeyKind = "Ed25519") -> list[Credentia
                 jwt_signer=jwt_signer,
                 skip={(award.pk, language) for language in stored},
             )
-            for credential in made:
+            for signed in made:
+                credential = signed.credential()
                 credential.save()
                 stored[credential.language] = credential
         return [stored[language] for language in languages if language in stored]

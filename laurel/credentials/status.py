@@ -14,6 +14,7 @@ from laurel.audit.actions import record
 from laurel.awards.models import Award
 from laurel.awards.signals import award_revoked
 from laurel.core.actor import Actor
+from laurel.core.inserts import insert_objects
 from laurel.credentials import issuers, keys
 from laurel.credentials.models import AwardStatus, Credential, IssuerKey, StatusList
 from laurel.credentials.proofs import prove, xsd_now
@@ -60,7 +61,12 @@ def _allocate_many(
     and written once however many slots it gives, so no two awards receive the same index.
     """
     slots: list[tuple[StatusList, int]] = []
-    candidates = StatusList.objects.select_for_update().filter(org=org, purpose=purpose, issuer=issuer)
+    # The published bits and list credential are not needed to hand out slots.
+    candidates = (
+        StatusList.objects.select_for_update()
+        .filter(org=org, purpose=purpose, issuer=issuer)
+        .defer("bits", "credential")
+    )
     open_lists = iter([c for c in candidates.order_by("created_at", "pk") if not c.is_full])
     while len(slots) < count:
         lst = next(open_lists, None)
@@ -102,7 +108,7 @@ def allocate_statuses(awards: Sequence[Award], *, size: int = status_list.MIN_BI
     issuer = issuers.issuer_id(org)
     revocations = _allocate_many(org, Purpose.REVOCATION, issuer, size, len(awards))
     suspensions = _allocate_many(org, Purpose.SUSPENSION, issuer, size, len(awards))
-    return AwardStatus.objects.bulk_create(
+    slots = [
         AwardStatus(
             award=award,
             revocation_list=revocation,
@@ -113,7 +119,9 @@ def allocate_statuses(awards: Sequence[Award], *, size: int = status_list.MIN_BI
         for award, (revocation, revocation_index), (suspension, suspension_index) in zip(
             awards, revocations, suspensions, strict=True
         )
-    )
+    ]
+    insert_objects(slots, key="award_id")
+    return slots
 
 
 def entry(slots: AwardStatus) -> dict[str, str]:

@@ -1,11 +1,25 @@
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
+from laurel.core.inserts import insert
 from laurel.orgs.models import Organization
 from laurel.outbox.models import OutboxMessage
+
+
+def email_payload(*, to: str, subject: str, text: str, html: str = "") -> dict[str, str]:
+    """What an email message in the outbox holds; the subject is folded onto one line."""
+    return {
+        "to": to,
+        "subject": " ".join(subject.split()),
+        "text": text,
+        "html": html,
+        "from": settings.DEFAULT_FROM_EMAIL,
+    }
 
 
 def enqueue_email(
@@ -17,7 +31,7 @@ def enqueue_email(
     (and `<template>.html` when it exists). Must run inside the caller's transaction.
     """
     with translation.override(language):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        subject = render_to_string(f"{template}_subject.txt", context)
         text = render_to_string(f"{template}.txt", context)
         try:
             html = render_to_string(f"{template}.html", context)
@@ -26,16 +40,24 @@ def enqueue_email(
     message = OutboxMessage.objects.create(
         org=org,
         kind=OutboxMessage.Kind.EMAIL,
-        payload={
-            "to": to,
-            "subject": subject,
-            "text": text,
-            "html": html,
-            "from": settings.DEFAULT_FROM_EMAIL,
-        },
+        payload=email_payload(to=to, subject=subject, text=text, html=html),
     )
     nudge_after_commit()
     return message
+
+
+def enqueue_emails(org: Organization | None, payloads: Iterable[dict[str, str]]) -> int:
+    """Queue already rendered emails (from :func:`email_payload`) in a few statements; how many.
+
+    For changes made in bulk: call inside their transaction, as :func:`enqueue_email`.
+    """
+    now = timezone.now()
+    org_id = org.pk if org is not None else None
+    rows = [(org_id, OutboxMessage.Kind.EMAIL, payload, now, now) for payload in payloads]
+    insert(OutboxMessage, ("org_id", "kind", "payload", "next_attempt_at", "created_at"), rows)
+    if rows:
+        nudge_after_commit()
+    return len(rows)
 
 
 def nudge_after_commit() -> None:

@@ -5,6 +5,7 @@ clock moved by hand; tests/worker runs real worker processes and kills them.
 """
 
 import datetime
+import json
 from collections import Counter
 
 import time_machine
@@ -17,13 +18,17 @@ from laurel.awards import pipeline
 from laurel.awards.actions import confirm_batch, upload_batch
 from laurel.awards.models import Award, AwardBatch, AwardChunk
 from laurel.awards.tasks import issue_awards
+from laurel.core.fetching import local_fetcher
 from laurel.credentials.models import AwardStatus, Credential
 from laurel.credentials.status import ensure_status
 from laurel.credentials.tasks import unsigned_awards
 from laurel.orgs.models import Recipient
 from laurel.outbox.models import OutboxMessage
+from laurel.vc.verify import verify
 from tests.awards.helpers import NOW, AwardsTestCase, make_award
 from tests.credentials.helpers import KEK_A, KEK_B
+from tests.vc.conftest import SHARED
+from tests.vc.official_schemas import official_validator
 
 TASK = "laurel.awards.tasks.issue_awards"
 LEASE = 60
@@ -100,6 +105,31 @@ class BulkPipelineTests(AwardsTestCase):
         self.assertEqual(
             (progress.rows, progress.awarded, progress.credentials, progress.signed), (5, 5, 10, 10)
         )
+
+    # The site answers for its own hosts, as ALLOWED_HOSTS is set in production.
+    @override_settings(ALLOWED_HOSTS=["badges.example.com", "127.0.0.1", "testserver"])
+    def test_credentials_signed_at_once_and_after_a_reload_pass_the_schema_and_verify(self) -> None:
+        if not SHARED.is_dir():
+            self.skipTest(f"conformance data not found at {SHARED}")
+        batch = self.confirmed(4)
+        at_once = pipeline.claim()
+        assert at_once is not None
+        self.assertEqual(pipeline.run(at_once), 2)  # awarded, then signed from memory
+        gone = pipeline.claim()
+        assert gone is not None
+        self.assertTrue(pipeline.award_chunk(gone))
+        self.after_lease()
+        pipeline.work(should_stop=never)  # the next worker loads the awards to sign them
+        credentials = list(Credential.objects.filter(award__batch=batch))
+        self.assertEqual(len(credentials), 8)
+        validator = official_validator(SHARED)
+        for credential in credentials:
+            errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(credential.json)]
+            self.assertEqual(errors, [], credential.json["id"])
+            for data in (json.dumps(credential.json), credential.jwt):
+                report = verify(data, fetcher=local_fetcher())
+                problems = [c.to_dict() for c in report.checks if c.status not in ("pass", "skipped")]
+                self.assertTrue(report.valid, problems)
 
     def test_each_email_is_in_the_recipients_language_and_names_them(self) -> None:
         self.confirmed(2)

@@ -17,7 +17,7 @@ from pyld import jsonld as pyld
 
 from laurel.credentials import issuers
 from laurel.credentials.models import Credential
-from laurel.credentials.signing import sign_award, sign_many, slots_for, store_new
+from laurel.credentials.signing import Signed, sign_award, sign_many, slots_for, store_new
 from laurel.credentials.status import allocate_statuses
 from tests.credentials.helpers import CredentialsTestCase
 from tests.vc.conftest import SHARED
@@ -84,13 +84,13 @@ class BulkSigningTests(CredentialsTestCase):
             allocate_statuses(made)
         return made
 
-    def sign(self, awards: list[Any], skip: set[tuple[int, str]] | None = None) -> list[Credential]:
+    def sign(self, awards: list[Any], skip: set[tuple[int, str]] | None = None) -> list[Signed]:
         org = awards[0].org
         made = sign_many(awards, slots_for(awards), issuers.signer(org), skip=skip or set())
         with transaction.atomic():
             return store_new(made)
 
-    def public_key(self, credential: Credential) -> Ed25519PublicKey:
+    def public_key(self, credential: Credential | Signed) -> Ed25519PublicKey:
         return Ed25519PublicKey.from_public_bytes(b64url(credential.key.public_key_jwk["x"]))
 
     def test_every_language_of_every_award_is_signed_once_and_verifies_independently(self) -> None:
