@@ -332,6 +332,11 @@ def _context(platform: Platform, data: dict[str, Any], now: datetime) -> Context
     return context
 
 
+# What a call to the platform raises when refused or failed: pylti1p3's errors (an HTTP error
+# status included), network and address-policy refusals (OSError), and unusable JSON.
+SERVICE_ERRORS = (LtiException, LtiServiceException, OSError, ValueError)
+
+
 # --- Names and Role Provisioning Services ------------------------------------------------------
 
 
@@ -364,11 +369,6 @@ def sync_roster(context: Context, *, now: datetime | None = None) -> RosterResul
     result = _apply_roster(platform, context, members, now)
     clear_service_error(platform)
     return result
-
-
-# What a call to the platform raises when refused or failed: pylti1p3's errors (an HTTP error
-# status included), network and address-policy refusals (OSError), and unusable JSON.
-SERVICE_ERRORS = (LtiException, LtiServiceException, OSError, ValueError)
 
 
 def record_service_error(platform: Platform, message: str, now: datetime) -> None:
