@@ -10,6 +10,10 @@ A verifier fetches URLs named by strangers, so every fetch is treated as hostile
 - redirects are followed by hand, each hop checked again, up to ``max_redirects``;
 - bodies are read in chunks and refused beyond ``max_bytes``, and the whole fetch has a deadline.
 
+``fetch`` GETs a document and treats any other status than 2xx as an error; ``send`` makes any
+request (a POST with a body and headers, to an OAuth2 token endpoint say) under the same policy
+and returns whatever status the server finally answers, with its headers and (bounded) body.
+
 Every failure is a ``FetchError``; socket, TLS and HTTP library errors never escape bare.
 """
 
@@ -89,6 +93,13 @@ class FetchResult:
     # None when the body came from an override, which has no headers.
     content_type: str | None
     body: bytes
+    # The final response's headers in the order sent (empty for an override).
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def header(self, name: str) -> str | None:
+        """The first value of header ``name`` (case-insensitive), or None."""
+        wanted = name.lower()
+        return next((value for key, value in self.headers if key.lower() == wanted), None)
 
 
 def address_block_reason(address: IPAddress | str, *, allow_private: bool = False) -> str | None:
@@ -130,6 +141,22 @@ def address_block_reason(address: IPAddress | str, *, allow_private: bool = Fals
 def _host_header(scheme: str, host: str, port: int) -> str:
     header = f"[{host}]" if ":" in host else host
     return header if port == _DEFAULT_PORTS[scheme] else f"{header}:{port}"
+
+
+# Set by the fetcher itself, whatever the caller passes.
+_OWN_HEADERS = frozenset({"host", "accept-encoding", "connection", "content-length", "transfer-encoding"})
+
+
+def _first(headers: tuple[tuple[str, str], ...], name: str) -> str | None:
+    return next((value for key, value in headers if key.lower() == name), None)
+
+
+def _origin_of(url: str) -> tuple[str, str, int | None] | None:
+    try:
+        parts = urlsplit(url)
+        return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
+    except ValueError:
+        return None
 
 
 def _resolve(host: str, port: int) -> list[str]:
@@ -195,6 +222,39 @@ class Fetcher:
             if not 200 <= status < 300:
                 raise HttpStatusError(status, current)
             return FetchResult(url, current, status, content_type, body)
+        raise TooManyRedirectsError(f"more than {self.max_redirects} redirects from {url}")
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        body: bytes | None = None,
+    ) -> FetchResult:
+        """Make one request under this fetcher's policy and return the final answer, any status.
+
+        Redirects are followed as browsers do, each hop checked again: 307 and 308 repeat the
+        method and body, the others turn into a GET without a body. An ``Authorization`` header
+        is dropped when a redirect leaves the first URL's origin. Overrides are not consulted.
+        """
+        deadline = time.monotonic() + self.timeout
+        method = method.upper()
+        sent = {k: v for k, v in (headers or {}).items() if k.lower() not in _OWN_HEADERS}
+        first = _origin_of(url)
+        current = url
+        for _hop in range(self.max_redirects + 1):
+            if _origin_of(current) != first:
+                sent = {k: v for k, v in sent.items() if k.lower() != "authorization"}
+            status, answer, data = self._exchange(method, current, sent, body, deadline, read_errors=True)
+            location = _first(answer, "location")
+            if status in REDIRECT_STATUSES and location:
+                current = urljoin(current, location)
+                if status not in (307, 308) and method != "HEAD":
+                    method, body = "GET", None
+                    sent = {k: v for k, v in sent.items() if k.lower() != "content-type"}
+                continue
+            return FetchResult(url, current, status, _first(answer, "content-type"), data, answer)
         raise TooManyRedirectsError(f"more than {self.max_redirects} redirects from {url}")
 
     def fetch_json(self, url: str, *, accept: str = "application/json") -> Any:
@@ -309,25 +369,44 @@ class Fetcher:
         return b"".join(chunks)
 
     def _request(self, url: str, accept: str, deadline: float) -> tuple[int, str | None, str | None, bytes]:
+        status, headers, body = self._exchange("GET", url, {"Accept": accept}, None, deadline)
+        if status in REDIRECT_STATUSES or not 200 <= status < 300:
+            return status, None, _first(headers, "location"), b""
+        return status, _first(headers, "content-type"), None, body
+
+    def _exchange(
+        self,
+        method: str,
+        url: str,
+        extra_headers: Mapping[str, str],
+        body: bytes | None,
+        deadline: float,
+        *,
+        read_errors: bool = False,
+    ) -> tuple[int, tuple[tuple[str, str], ...], bytes]:
+        """One request to a vetted address: (status, response headers, body).
+
+        Redirect bodies are never read, nor error bodies unless ``read_errors``.
+        """
         scheme, host, port, target = self._target(url)
         addresses = self._vetted_addresses(host, port)
         conn = self._connection(scheme, host, port, addresses, deadline)
-        headers = {
-            "Host": _host_header(scheme, host, port),
-            "Accept": accept,
-            "Accept-Encoding": "identity",
-            "User-Agent": USER_AGENT,
-            "Connection": "close",
-        }
+        host_header = _host_header(scheme, host, port)
+        # Keyed by lower-case name so that a caller's "accept" replaces our "Accept".
+        named = {"accept": ("Accept", "*/*"), "user-agent": ("User-Agent", USER_AGENT)}
+        named.update({k.lower(): (k, v) for k, v in extra_headers.items() if k.lower() not in _OWN_HEADERS})
+        headers = dict(named.values())
+        headers.update({"Host": host_header, "Accept-Encoding": "identity", "Connection": "close"})
+        if body is not None:
+            headers["Content-Length"] = str(len(body))
         try:
-            conn.request("GET", target, headers=headers)
+            conn.request(method, target, body=body, headers=headers)
             response = conn.getresponse()
             status = response.status
-            if status in REDIRECT_STATUSES or not 200 <= status < 300:
-                # Redirects and errors: the body is never used, so never read it.
-                return status, None, response.getheader("Location"), b""
-            body = self._read_body(response, url, deadline)
-            return status, response.getheader("Content-Type"), None, body
+            answer = tuple(response.getheaders())
+            if status in REDIRECT_STATUSES or (not 200 <= status < 300 and not read_errors):
+                return status, answer, b""
+            return status, answer, self._read_body(response, url, deadline)
         except TimeoutError as exc:
             raise FetchTimeoutError(f"timed out fetching {url}") from exc
         except (OSError, http.client.HTTPException) as exc:

@@ -73,6 +73,56 @@ class Handler(BaseHTTPRequestHandler):
             self.send_body(b'{"a": 1, "a": 2}')
         elif path == "/nan":
             self.send_body(b'{"a": NaN}')
+        elif path.startswith("/echo"):
+            self.echo()
+        elif path.startswith("/to-other-host"):
+            port = self.server.server_address[1]
+            self.redirect(f"http://other.test:{port}/echo")
+        else:
+            self.send_error(404)
+
+    def echo(self) -> None:
+        """What arrived: method, path, headers and body, as JSON."""
+        length = int(self.headers.get("Content-Length") or 0)
+        seen = {
+            "method": self.command,
+            "path": self.path,
+            "headers": {k.lower(): v for k, v in self.headers.items()},
+            "body": self.rfile.read(length).decode(),
+        }
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Link", '<https://lms.example/next?Page=2>; rel="next"')
+        body = json.dumps(seen).encode()
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self) -> None:
+        path = self.path
+        if path.startswith("/echo"):
+            self.echo()
+        elif path == "/see-other":
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(303)
+            self.send_header("Location", "/echo?after=303")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif path == "/temporary":
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(307)
+            self.send_header("Location", "/echo?after=307")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif path == "/to-private":
+            self.redirect("http://10.0.0.1/token")
+        elif path == "/refuse":
+            body = b'{"error": "invalid_client"}'
+            self.send_response(401)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
         else:
             self.send_error(404)
 
@@ -264,3 +314,64 @@ def test_fetch_json_rejects_malformed_bodies(body: bytes) -> None:
 def test_it_refuses_credentials_in_the_url() -> None:
     with pytest.raises(FetchError):
         Fetcher().fetch("https://user:secret@did.example/")
+
+
+# --- send: any method, with headers and a body --------------------------------------------------
+
+
+def test_send_posts_the_body_and_headers_and_returns_the_response_headers(server: str) -> None:
+    result = Fetcher(allow_private=True).send(
+        "POST",
+        f"{server}/echo",
+        headers={"Content-Type": "application/x-www-form-urlencoded", "accept": "application/json"},
+        body=b"grant_type=client_credentials",
+    )
+    seen = json.loads(result.body)
+    assert (result.status, seen["method"], seen["body"]) == (200, "POST", "grant_type=client_credentials")
+    assert seen["headers"]["content-type"] == "application/x-www-form-urlencoded"
+    assert seen["headers"]["content-length"] == str(len("grant_type=client_credentials"))
+    # The caller's lower-case "accept" replaced the default rather than adding a second one.
+    assert seen["headers"]["accept"] == "application/json"
+    assert result.header("link") == '<https://lms.example/next?Page=2>; rel="next"'
+
+
+def test_send_cannot_override_the_host_the_fetcher_connects_to(server: str) -> None:
+    result = Fetcher(allow_private=True).send("GET", f"{server}/echo", headers={"Host": "internal.test"})
+    assert json.loads(result.body)["headers"]["host"] == server.removeprefix("http://")
+
+
+def test_send_returns_an_error_status_with_its_body(server: str) -> None:
+    result = Fetcher(allow_private=True).send("POST", f"{server}/refuse", body=b"x")
+    assert (result.status, json.loads(result.body)) == (401, {"error": "invalid_client"})
+
+
+def test_send_turns_a_post_into_a_get_after_303_and_repeats_it_after_307(server: str) -> None:
+    fetcher = Fetcher(allow_private=True)
+    after_303 = json.loads(fetcher.send("POST", f"{server}/see-other", body=b"a=1").body)
+    after_307 = json.loads(fetcher.send("POST", f"{server}/temporary", body=b"a=1").body)
+    assert (after_303["method"], after_303["path"], after_303["body"]) == ("GET", "/echo?after=303", "")
+    assert (after_307["method"], after_307["path"], after_307["body"]) == ("POST", "/echo?after=307", "a=1")
+
+
+def test_send_drops_the_authorization_header_when_a_redirect_leaves_the_origin(server: str) -> None:
+    fetcher = Fetcher(allow_private=True, resolver=lambda host, port: ["127.0.0.1"])
+    same = json.loads(fetcher.send("GET", f"{server}/echo", headers={"Authorization": "Bearer t"}).body)
+    moved = json.loads(
+        fetcher.send("GET", f"{server}/to-other-host", headers={"Authorization": "Bearer t"}).body
+    )
+    assert same["headers"]["authorization"] == "Bearer t"
+    assert moved["headers"]["host"].startswith("other.test:")
+    assert "authorization" not in moved["headers"]
+
+
+def test_send_checks_every_redirect_hop(server: str) -> None:
+    port = int(server.rsplit(":", 1)[1])
+    fetcher = Fetcher(allow_private=False, allowed_schemes=HTTP_ONLY, trusted_networks=("127.0.0.1/32",))
+    assert fetcher.send("POST", f"{server}/echo", body=b"").status == 200
+    with pytest.raises(BlockedAddressError, match=r"10\.0\.0\.1"):
+        fetcher.send("POST", f"http://127.0.0.1:{port}/to-private", body=b"")
+
+
+def test_send_refuses_loopback_before_connecting(server: str) -> None:
+    with pytest.raises(BlockedAddressError, match="loopback"):
+        Fetcher(allowed_schemes=HTTP_ONLY).send("POST", f"{server}/echo", body=b"x")

@@ -332,6 +332,11 @@ def _context(platform: Platform, data: dict[str, Any], now: datetime) -> Context
     return context
 
 
+# What a call to the platform raises when refused or failed: pylti1p3's errors (an HTTP error
+# status included), network and address-policy refusals (OSError), and unusable JSON.
+SERVICE_ERRORS = (LtiException, LtiServiceException, OSError, ValueError)
+
+
 # --- Names and Role Provisioning Services ------------------------------------------------------
 
 
@@ -355,8 +360,27 @@ def sync_roster(context: Context, *, now: datetime | None = None) -> RosterResul
     service = NamesRolesProvisioningService(
         Connector(platform), {"context_memberships_url": context.memberships_url}
     )
-    members = [m for m in service.get_members() if isinstance(m, dict) and m.get("user_id")]
-    return _apply_roster(platform, context, members, now)
+    try:
+        members = [m for m in service.get_members() if isinstance(m, dict) and m.get("user_id")]
+    except SERVICE_ERRORS as error:
+        what = _("Roster sync of “%(course)s” failed") % {"course": context.title or context.context_id}
+        record_service_error(platform, f"{what}: {error}", now)
+        raise
+    result = _apply_roster(platform, context, members, now)
+    clear_service_error(platform)
+    return result
+
+
+def record_service_error(platform: Platform, message: str, now: datetime) -> None:
+    """Keep the last failed call to the platform on it, for staff to see on the source page."""
+    log.warning("LTI service call for %s failed: %s", platform.issuer, message)
+    Platform.objects.filter(pk=platform.pk).update(service_error=message[:2000], service_error_at=now)
+
+
+def clear_service_error(platform: Platform) -> None:
+    Platform.objects.filter(pk=platform.pk).exclude(service_error="").update(
+        service_error="", service_error_at=None
+    )
 
 
 @transaction.atomic
@@ -429,11 +453,15 @@ def post_badge_earned(award: Award, *, now: datetime | None = None) -> WriteBack
             continue
         try:
             _post_score(context, member.identity, award, now)
-        except (LtiException, LtiServiceException, OSError, ValueError) as error:
-            log.warning("AGS write-back to %s failed: %s", context.lineitems_url, error)
+        except SERVICE_ERRORS as error:
             result.failed.append((context, str(error)[:300]))
+            what = _("Grade write-back to “%(course)s” failed") % {
+                "course": context.title or context.context_id
+            }
+            record_service_error(context.platform, f"{what}: {error}", now)
         else:
             result.posted.append(context)
+            clear_service_error(context.platform)
     return result
 
 

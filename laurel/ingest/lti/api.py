@@ -1,5 +1,7 @@
 """An LTI source's registration in the JSON API: the tool's configuration, and the platform."""
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Router, Schema
@@ -41,6 +43,8 @@ class PlatformOut(Schema):
     jwks_url: str
     auth_audience: str
     frame_origins: list[str]
+    service_error: str = Field(description="The last failed roster sync or grade write-back, or empty")
+    service_error_at: datetime | None
 
 
 class ToolOut(Schema):
@@ -72,6 +76,8 @@ def _platform_out(platform: Platform | None) -> PlatformOut | None:
         jwks_url=platform.jwks_url,
         auth_audience=platform.auth_audience,
         frame_origins=platform.frame_origins,
+        service_error=platform.service_error,
+        service_error_at=platform.service_error_at,
     )
 
 

@@ -9,7 +9,6 @@ import re
 from datetime import timedelta
 from typing import Any
 
-import requests
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from pylti1p3.deployment import Deployment as LtiDeployment
@@ -20,26 +19,10 @@ from pylti1p3.tool_config import ToolConfAbstract
 
 from laurel.ingest.lti import keys
 from laurel.ingest.lti.models import Deployment, LaunchValue, Platform
+from laurel.ingest.lti.transport import http_session
 from laurel.ingest.models import Source
 
-TIMEOUT = (5, 20)  # seconds to connect, to read
-USER_AGENT = "Laurel LTI tool"
 _NEXT_LINK = re.compile(r'<([^>]*)>\s*;\s*rel="?next"?', re.IGNORECASE)
-
-
-class _Session(requests.Session):
-    """Every call to the platform with a timeout: a hung LMS must not hold a web worker forever."""
-
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        kwargs.setdefault("timeout", TIMEOUT)
-        kwargs.setdefault("allow_redirects", False)
-        return super().request(method, url, *args, **kwargs)
-
-
-def http_session() -> requests.Session:
-    session = _Session()
-    session.headers["User-Agent"] = USER_AGENT
-    return session
 
 
 def registration(platform: Platform) -> Registration:

@@ -20,6 +20,10 @@ class Platform(models.Model):
     # Where the LMS's own pages are, when not at the issuer's or the login URL's origin (Canvas
     # cloud: https://school.instructure.com): the tool's pages may be framed there.
     frame_origins = models.JSONField(_("frame origins"), default=list, blank=True)
+    # The last roster sync or grade write-back that failed (refused address, HTTP error, timeout),
+    # cleared by the next one that succeeds; shown on the source page and in the API.
+    service_error = models.TextField(blank=True)
+    service_error_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -20,10 +20,11 @@ from pylti1p3.exception import LtiException, OIDCException
 from laurel.awards.models import Award
 from laurel.ingest.lti import claims, keys, setup, storage
 from laurel.ingest.lti.actions import Launch, record_launch
-from laurel.ingest.lti.config import DatabaseStorage, ToolConf, http_session, purge_expired
+from laurel.ingest.lti.config import DatabaseStorage, ToolConf, purge_expired
 from laurel.ingest.lti.models import Platform
 from laurel.ingest.lti.setup import tool_url
 from laurel.ingest.lti.tasks import request_sync
+from laurel.ingest.lti.transport import PlatformFetchError, http_session
 from laurel.ingest.models import Source
 from laurel.ingest.sources import touch
 
@@ -147,6 +148,14 @@ def launch(request: HttpRequest, public_id: str) -> HttpResponse:
     try:
         data = message.get_launch_data()
     except LtiException as error:
+        if isinstance(error.__cause__, PlatformFetchError):
+            # The keyset URL was refused (a private or link-local address) or did not answer.
+            reason = {"url": conf.platform.jwks_url, "reason": error.__cause__}
+            message_text = _(
+                "The launch could not be checked: the LMS's public keyset at %(url)s "
+                "could not be fetched (%(reason)s)."
+            )
+            return _error(request, 502, message_text % reason, conf.platform)
         return _error(
             request, 400, _("The launch was refused: %(reason)s") % {"reason": error}, conf.platform
         )
