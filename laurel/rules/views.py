@@ -130,7 +130,7 @@ def my_progress(request: HttpRequest) -> HttpResponse:
     """The signed-in learner's progress on every badge with a live rule they have activity for."""
     states = (
         AwardState.objects.filter(recipient__user=request.user)
-        .select_related("achievement__current_version", "achievement__org", "recipient")
+        .select_related("achievement__current_version", "achievement__org", "recipient", "award")
         .order_by("achievement__org__slug", "achievement__slug", "-cycle")
     )
     rows = []
