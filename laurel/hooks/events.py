@@ -12,11 +12,15 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from laurel.achievements.models import Achievement, AchievementVersion
 from laurel.awards.models import Award
 from laurel.orgs.models import Recipient
+from laurel.rules import explain
+from laurel.rules.evaluate import from_json
 from laurel.rules.models import AwardState
+from laurel.rules.queries import badge_names, criteria_of
 
 ACHIEVED = "http://adlnet.gov/expapi/verbs/achieved"
 BADGE_ACTIVITY = "http://activitystrea.ms/schema/1.0/badge"
@@ -113,6 +117,19 @@ def progress_data(state: AwardState) -> dict[str, Any]:
         "state": state.state,
         "met": state.met,
         "progress": state.progress,
+        "summary": progress_summary(state),
         "award": state.award.public_id if state.award_id and state.award else None,
         "evaluated_at": _instant(state.evaluated_at) if state.evaluated_at else None,
     }
+
+
+def progress_summary(state: AwardState) -> dict[str, str]:
+    """The learner's progress in words, in Korean and English, as their progress page says it."""
+    if state.rule is None or not state.progress:
+        return {"ko": "", "en": ""}
+    progress = from_json(state.progress, criteria_of(state.rule).root)
+    summary = {}
+    for language in ("ko", "en"):
+        with translation.override(language):
+            summary[language] = explain.summary(progress, badge_names(state.org_id))
+    return summary

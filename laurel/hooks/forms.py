@@ -68,3 +68,17 @@ class LrsForm(forms.Form):
 
     def clean_url(self) -> str:
         return guard.check_url(self.cleaned_data["url"])
+
+
+class LogFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("All")),
+            ("delivered", gettext_lazy("Delivered")),
+            ("failing", gettext_lazy("Failing")),
+            ("gave_up", gettext_lazy("Gave up")),
+        ],
+    )
+    before = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)

@@ -38,7 +38,7 @@ def award_revoked(award: Award) -> int:
 def progress_changed(state: AwardState) -> int:
     def build() -> list[events.Event]:
         loaded = AwardState.objects.select_related(
-            "achievement__org", "achievement__current_version", "recipient", "award"
+            "achievement__org", "achievement__current_version", "recipient", "award", "rule"
         ).get(pk=state.pk)
         when = state.evaluated_at or timezone.now()
         return [events.Event(EventType.PROGRESS_CHANGED, when, events.progress_data(loaded))]

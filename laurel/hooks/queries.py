@@ -1,4 +1,4 @@
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from laurel.hooks.models import Attempt, Delivery, Endpoint
 from laurel.orgs.models import Organization
@@ -24,6 +24,33 @@ def delivery_log(endpoint: Endpoint) -> QuerySet[Delivery]:
         )
         .order_by("-created_at", "-id")
     )
+
+
+def _has_attempts() -> Exists:
+    return Exists(Attempt.objects.filter(delivery=OuterRef("pk")))
+
+
+# The log's status filter: delivered, still being retried after a failure, given up.
+LOG_STATUSES = {
+    "delivered": lambda: Q(message__status="sent"),
+    "failing": lambda: Q(message__status="pending") & Q(_has_attempts()),
+    "gave_up": lambda: Q(message__status="dead") | Q(message__isnull=True),
+}
+
+
+def log_page(
+    endpoint: Endpoint, status: str = "", before: Delivery | None = None
+) -> tuple[list[Delivery], bool]:
+    """One page of the log, newest first, older than the ``before`` delivery; and whether more follow."""
+    log = delivery_log(endpoint)
+    if status:
+        log = log.filter(LOG_STATUSES[status]())
+    if before is not None:
+        log = log.filter(
+            Q(created_at__lt=before.created_at) | Q(created_at=before.created_at, id__lt=before.pk)
+        )
+    rows = list(log[: LOG_LIMIT + 1])
+    return rows[:LOG_LIMIT], len(rows) > LOG_LIMIT
 
 
 def status_of(delivery: Delivery) -> str:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from laurel.core.actor import Actor
 from laurel.hooks import actions, queries
-from laurel.hooks.forms import EndpointForm, LrsForm, ReplayForm
+from laurel.hooks.forms import EndpointForm, LogFilterForm, LrsForm, ReplayForm
 from laurel.hooks.models import Delivery, Endpoint
 from laurel.orgs.access import org_view
 from laurel.orgs.models import Membership
@@ -88,8 +88,27 @@ def create_lrs(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, endpoint: Endpoint, form: ReplayForm, status: int = 200) -> HttpResponse:
-    log = list(queries.delivery_log(endpoint)[: queries.LOG_LIMIT])
-    context = {"endpoint": endpoint, "deliveries": log, "replay_form": form, "limit": queries.LOG_LIMIT}
+    filters = LogFilterForm(request.GET)
+    log: list[Delivery] = []
+    more = False
+    if filters.is_valid():
+        before = None
+        if cursor := filters.cleaned_data["before"]:
+            before = Delivery.objects.filter(endpoint=endpoint, public_id=cursor).first()
+            if before is None:
+                filters.add_error("before", _("That page of the log does not exist; start from the newest."))
+    if filters.is_valid():
+        log, more = queries.log_page(endpoint, filters.cleaned_data["status"], before)
+    else:
+        status = 400
+    context = {
+        "endpoint": endpoint,
+        "deliveries": log,
+        "more": more,
+        "filters": filters,
+        "replay_form": form,
+        "limit": queries.LOG_LIMIT,
+    }
     return render(request, "hooks/detail.html", context, status=status)
 
 

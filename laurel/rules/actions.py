@@ -31,7 +31,7 @@ from laurel.rules.evaluate import Decision, as_json, evaluate
 from laurel.rules.finder import nudge_after_commit, reads
 from laurel.rules.models import AwardState, EvidenceSubmission, Rule
 from laurel.rules.queries import criteria_of, facts_for, held_badges, live_rule, reading, site_zone
-from laurel.rules.signals import progress_changed
+from laurel.rules.signals import approval_awaited, progress_changed
 
 log = logging.getLogger(__name__)
 ENGINE = Actor(user=None, via="worker")
@@ -280,6 +280,8 @@ def _advance(
     if criteria.evidence_required and state.evidence_accepted_at is None:
         state.state = State.AWAITING_EVIDENCE
     elif criteria.mentor_approval and state.approved_at is None:
+        if state.state != State.AWAITING_APPROVAL:
+            approval_awaited.send(sender=AwardState, state=state)
         state.state = State.AWAITING_APPROVAL
     else:
         _issue(state, rule, decision, recipient, achievement, now)

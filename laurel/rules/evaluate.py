@@ -355,3 +355,23 @@ def as_json(progress: Progress) -> dict[str, Any]:
     if progress.parts:
         data["parts"] = [as_json(part) for part in progress.parts]
     return data
+
+
+def from_json(data: dict[str, Any], node: Node) -> Progress:
+    """The progress tree back from ``as_json``, against the rule's nodes it was evaluated on."""
+    children = node.parts if isinstance(node, Group) else ()
+    parts = data.get("parts", [])
+    return Progress(
+        node=node,
+        met=bool(data.get("met")),
+        fact_ids=tuple(data.get("facts", ())),
+        done=Decimal(data.get("done", ZERO)),
+        total=Decimal(data.get("total", ZERO)),
+        percent=Decimal(data["percent"]) if "percent" in data else None,
+        late=int(data.get("late", 0)),
+        excused=int(data.get("excused", 0)),
+        missing=tuple(data.get("missing", ())),
+        status=str(data.get("status", "")),
+        closed=bool(data.get("closed", False)),
+        parts=tuple(from_json(part, child) for part, child in zip(parts, children, strict=False)),
+    )

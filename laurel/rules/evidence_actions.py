@@ -32,6 +32,9 @@ DONE = {"accept": Status.ACCEPTED, "return": Status.RETURNED, "reject": Status.R
 OPEN_STATES = {State.IN_PROGRESS, State.AWAITING_EVIDENCE, State.AWAITING_APPROVAL}
 
 
+REVIEW_ROLES = (Role.MENTOR, Role.ISSUER, Role.OWNER)
+
+
 def _site() -> str:
     return str(settings.SITE_URL).rstrip("/")
 
@@ -283,8 +286,18 @@ def _tell_learner(state: AwardState, template: str, comment: str) -> None:
     )
 
 
-def _tell_reviewers(state: AwardState, submission: EvidenceSubmission) -> None:
-    mentors = Membership.objects.filter(org=state.org, role=Role.MENTOR).select_related("user")
+def tell_reviewers_approval_awaited(state: AwardState, **_: object) -> None:
+    """Everyone who may review (mentors, issuers, owners) hears that a learner awaits approval."""
+    _tell_reviewers(state, None, "rules/email/approval_waiting", roles=REVIEW_ROLES)
+
+
+def _tell_reviewers(
+    state: AwardState,
+    submission: EvidenceSubmission | None,
+    template: str = "rules/email/evidence_waiting",
+    roles: tuple[str, ...] = (Role.MENTOR,),
+) -> None:
+    mentors = Membership.objects.filter(org=state.org, role__in=roles).select_related("user")
     for membership in mentors:
         user = membership.user
         language = user.language or state.org.default_language
@@ -292,7 +305,7 @@ def _tell_reviewers(state: AwardState, submission: EvidenceSubmission) -> None:
         context["url"] = f"{_site()}/orgs/{state.org.slug}/rules/reviews/{state.public_id}/"
         enqueue_email(
             to=user.email,
-            template="rules/email/evidence_waiting",
+            template=template,
             context=context,
             language=language,
             org=state.org,

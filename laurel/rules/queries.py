@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from django.conf import settings
 from django.db.models import Q
 
+from laurel.achievements.models import Achievement
 from laurel.awards.models import Award, local_today
 from laurel.ingest.models import Fact
 from laurel.rules.definition import Criteria, parse
@@ -83,3 +84,9 @@ def held_badges(recipient_id: int, today: datetime.date | None = None) -> dict[s
         if key not in held or created_at < held[key]:
             held[key] = created_at
     return held
+
+
+def badge_names(org_id: int) -> dict[str, str]:
+    """The organization's badges by public id, named in the active language."""
+    versions = Achievement.objects.filter(org_id=org_id).select_related("current_version")
+    return {str(a.public_id): a.current_version.name if a.current_version else a.slug for a in versions}

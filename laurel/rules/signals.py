@@ -5,3 +5,7 @@ from django.dispatch import Signal
 # Sent inside the transaction of an evaluation that changed a learner's outcome or per-clause
 # progress for a badge, with ``state`` (the AwardState, saved). Outgoing webhooks listen.
 progress_changed = Signal()
+
+# Sent inside the evaluation's transaction when a learner's state first becomes "awaiting
+# approval", with ``state``; the reviewers are emailed (laurel.rules.evidence_actions).
+approval_awaited = Signal()

@@ -25,7 +25,7 @@ from laurel.rules.dryrun import dry_run
 from laurel.rules.evaluate import evaluate
 from laurel.rules.forms import RuleForm
 from laurel.rules.models import AwardState, Rule
-from laurel.rules.queries import criteria_of, facts_for, held_badges
+from laurel.rules.queries import badge_names, criteria_of, facts_for, held_badges
 
 DEFINE = "define"
 FLAGGED_SHOWN = 100
@@ -35,11 +35,6 @@ def _badge(membership: Membership, public_id: str) -> Achievement:
     return get_object_or_404(
         Achievement.objects.select_related("current_version"), org=membership.org, public_id=public_id
     )
-
-
-def badge_names(org_id: int) -> dict[str, str]:
-    versions = Achievement.objects.filter(org_id=org_id).select_related("current_version")
-    return {str(a.public_id): a.current_version.name if a.current_version else a.slug for a in versions}
 
 
 @org_view("view")
@@ -130,7 +125,7 @@ def my_progress(request: HttpRequest) -> HttpResponse:
     """The signed-in learner's progress on every badge with a live rule they have activity for."""
     states = (
         AwardState.objects.filter(recipient__user=request.user)
-        .select_related("achievement__current_version", "achievement__org", "recipient")
+        .select_related("achievement__current_version", "achievement__org", "recipient", "award")
         .order_by("achievement__org__slug", "achievement__slug", "-cycle")
     )
     rows = []

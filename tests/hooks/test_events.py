@@ -98,6 +98,22 @@ class ProgressEventTests(HooksTestCase):
         self.assertEqual((last["data"]["state"], last["data"]["met"]), ("issued", True))
         self.assertEqual(last["data"]["award"], Award.objects.get().public_id)
 
+    def test_progress_comes_with_a_summary_in_korean_and_english_as_the_learner_page_says(self) -> None:
+        Recipient.objects.filter(pk=self.hong.pk).update(user=self.learner)
+        save_rule(Actor(self.owner), self.badge, RULE, live=True)
+        record_facts(self.source, [submitted("h1", "A1")])
+        evaluate_pair(self.hong.pk, self.badge.pk, NOW)
+        [first] = self.documents()
+        summary = first["data"]["summary"]
+        # The catalog's wording for a submissions clause with one item missing.
+        self.assertEqual(
+            summary, {"ko": "과제 1/2개 제출 — 미제출: A2", "en": "assignments 1/2 — missing A2"}
+        )
+        self.login(self.learner)
+        for language in ("ko", "en"):
+            page = self.client.get("/progress/", HTTP_ACCEPT_LANGUAGE=language)
+            self.assertContains(page, summary[language])
+
 
 class BulkAwardEventTests(HooksTestCase):
     def test_awards_made_in_bulk_each_get_a_delivery_queued_in_a_few_queries(self) -> None:
