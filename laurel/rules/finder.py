@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Q
 
 from laurel.ingest.models import Fact
 from laurel.orgs.models import Organization
@@ -74,8 +75,31 @@ def find_pairs(org: Organization, facts: Sequence[Fact]) -> Iterable[tuple[int, 
             if fact.recipient_id is not None and any(matches(r, fact) for r in rule_reads):
                 pairs.add((fact.recipient_id, achievement_id))
     if pairs:
+        hold_queued(pairs)
         nudge_after_commit()
     return pairs
+
+
+def hold_queued(pairs: Iterable[tuple[int, int]]) -> None:
+    """Lock the pairs already waiting in the queue until the facts that queue them commit.
+
+    A pair already queued is not queued again, and a drain could otherwise claim and evaluate
+    it before these facts are visible, leaving them unevaluated. Locked, it is skipped by
+    drains (SKIP LOCKED) until this transaction ends; one being drained now is waited for, and
+    queued again since it is then gone. SQLite runs one writer at a time: nothing to lock.
+    """
+    from laurel.ingest.models import PendingEvaluation
+
+    if not connection.features.has_select_for_update_skip_locked:
+        return
+    by_badge: dict[int, list[int]] = {}
+    for recipient_id, achievement_id in sorted(pairs):
+        by_badge.setdefault(achievement_id, []).append(recipient_id)
+    wanted = Q()
+    for achievement_id, recipient_ids in by_badge.items():
+        wanted |= Q(achievement_id=achievement_id, recipient_id__in=recipient_ids)
+    queued = PendingEvaluation.objects.select_for_update().filter(wanted).order_by("created_at", "id")
+    list(queued.values_list("pk", flat=True))
 
 
 def nudge_after_commit() -> None:
