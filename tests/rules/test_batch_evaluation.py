@@ -12,7 +12,7 @@ from laurel.awards.models import Award
 from laurel.credentials.models import AwardStatus, Credential
 from laurel.credentials.tasks import sign_unsigned
 from laurel.ingest.facts import FactInput, Identity, record_facts, void_facts
-from laurel.ingest.models import PendingEvaluation
+from laurel.ingest.models import Fact, PendingEvaluation
 from laurel.orgs.models import Recipient
 from laurel.rules.actions import evaluate_pair, save_rule
 from laurel.rules.batch import evaluate_many
@@ -48,8 +48,18 @@ def graded(key: str, who: str, value: str, *, days: int = 0) -> FactInput:
     )
 
 
-def outcome() -> list[tuple[Any, ...]]:
+def by_key(value: Any, keys: dict[int, str]) -> Any:
+    """Fact ids named by event key: the two runs' facts have the same keys, not the same ids."""
+    if isinstance(value, dict):
+        return {k: [keys[i] for i in v] if k == "facts" else by_key(v, keys) for k, v in value.items()}
+    if isinstance(value, list):
+        return [by_key(v, keys) for v in value]
+    return value
+
+
+def outcome() -> list[Any]:
     """Every state and award, without the random ids and times either path makes."""
+    keys = dict(Fact.objects.values_list("pk", "event_key"))
     states = AwardState.objects.order_by("achievement_id", "recipient_id", "cycle").values_list(
         "achievement_id",
         "recipient_id",
@@ -67,6 +77,10 @@ def outcome() -> list[tuple[Any, ...]]:
         "achievement_id", "recipient_id", "source", "revoked_at"
     )
     events = AuditEvent.objects.filter(action__startswith="rules.").order_by("action", "object_id")
+    states = [
+        (*row[:5], by_key(row[5], keys), [keys[i] for i in row[6]], [keys[i] for i in row[7]], *row[8:])
+        for row in states
+    ]
     return [*states, *awards, sorted((e.action, e.summary) for e in events)]
 
 
