@@ -9,7 +9,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q
 
 from laurel.ingest.models import Fact
 from laurel.orgs.models import Organization
@@ -81,25 +80,29 @@ def find_pairs(org: Organization, facts: Sequence[Fact]) -> Iterable[tuple[int, 
 
 
 def hold_queued(pairs: Iterable[tuple[int, int]]) -> None:
-    """Lock the pairs already waiting in the queue until the facts that queue them commit.
+    """Share-lock the pairs already waiting in the queue until the facts that queue them commit.
 
     A pair already queued is not queued again, and a drain could otherwise claim and evaluate
-    it before these facts are visible, leaving them unevaluated. Locked, it is skipped by
-    drains (SKIP LOCKED) until this transaction ends; one being drained now is waited for, and
-    queued again since it is then gone. SQLite runs one writer at a time: nothing to lock.
+    it before these facts are visible, leaving them unevaluated. Share-locked, it is skipped by
+    drains (FOR UPDATE SKIP LOCKED) until this transaction ends, while other transactions
+    recording facts share the lock. A pair a drain holds now is skipped here (waiting for it
+    would let the drains take the others meanwhile): queueing it waits for that drain and
+    queues it again, since it is then gone. Only PostgreSQL needs this: SQLite runs one writer
+    at a time.
     """
     from laurel.ingest.models import PendingEvaluation
 
-    if not connection.features.has_select_for_update_skip_locked:
+    if connection.vendor != "postgresql":
         return
     by_badge: dict[int, list[int]] = {}
     for recipient_id, achievement_id in sorted(pairs):
         by_badge.setdefault(achievement_id, []).append(recipient_id)
-    wanted = Q()
-    for achievement_id, recipient_ids in by_badge.items():
-        wanted |= Q(achievement_id=achievement_id, recipient_id__in=recipient_ids)
-    queued = PendingEvaluation.objects.select_for_update().filter(wanted).order_by("created_at", "id")
-    list(queued.values_list("pk", flat=True))
+    table = connection.ops.quote_name(PendingEvaluation._meta.db_table)
+    where = " OR ".join(["(achievement_id = %s AND recipient_id = ANY(%s))"] * len(by_badge))
+    params = [value for achievement_id, ids in by_badge.items() for value in (achievement_id, ids)]
+    with connection.cursor() as cursor:
+        # Only the table's quoted name and placeholders go into the text.
+        cursor.execute(f"SELECT id FROM {table} WHERE {where} FOR SHARE SKIP LOCKED", params)  # noqa: S608
 
 
 def nudge_after_commit() -> None:
