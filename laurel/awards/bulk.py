@@ -170,9 +170,13 @@ def _accepted(org: Organization, wanted: Sequence[Wanted], outcome: Outcome) -> 
 
 def _recipients(actor: Actor, org: Organization, people: Sequence[AwardInput]) -> dict[str, Recipient]:
     """The organization's recipients of these emails, made or completed as needed."""
+    # FOR NO KEY UPDATE: only non-key columns change, and facts being inserted for these people
+    # hold key-share locks on them (their foreign key) that a full FOR UPDATE would deadlock with.
     found = {
         r.email: r
-        for r in Recipient.objects.select_for_update().filter(org=org, email__in={p.email for p in people})
+        for r in Recipient.objects.select_for_update(no_key=True).filter(
+            org=org, email__in={p.email for p in people}
+        )
     }
     created: dict[str, Recipient] = {}
     changed: dict[str, set[str]] = {}

@@ -74,8 +74,35 @@ def find_pairs(org: Organization, facts: Sequence[Fact]) -> Iterable[tuple[int, 
             if fact.recipient_id is not None and any(matches(r, fact) for r in rule_reads):
                 pairs.add((fact.recipient_id, achievement_id))
     if pairs:
+        hold_queued(pairs)
         nudge_after_commit()
     return pairs
+
+
+def hold_queued(pairs: Iterable[tuple[int, int]]) -> None:
+    """Share-lock the pairs already waiting in the queue until the facts that queue them commit.
+
+    A pair already queued is not queued again, and a drain could otherwise claim and evaluate
+    it before these facts are visible, leaving them unevaluated. Share-locked, it is skipped by
+    drains (FOR UPDATE SKIP LOCKED) until this transaction ends, while other transactions
+    recording facts share the lock. A pair a drain holds now is skipped here (waiting for it
+    would let the drains take the others meanwhile): queueing it waits for that drain and
+    queues it again, since it is then gone. Only PostgreSQL needs this: SQLite runs one writer
+    at a time.
+    """
+    from laurel.ingest.models import PendingEvaluation
+
+    if connection.vendor != "postgresql":
+        return
+    by_badge: dict[int, list[int]] = {}
+    for recipient_id, achievement_id in sorted(pairs):
+        by_badge.setdefault(achievement_id, []).append(recipient_id)
+    table = connection.ops.quote_name(PendingEvaluation._meta.db_table)
+    where = " OR ".join(["(achievement_id = %s AND recipient_id = ANY(%s))"] * len(by_badge))
+    params = [value for achievement_id, ids in by_badge.items() for value in (achievement_id, ids)]
+    with connection.cursor() as cursor:
+        # Only the table's quoted name and placeholders go into the text.
+        cursor.execute(f"SELECT id FROM {table} WHERE {where} FOR SHARE SKIP LOCKED", params)  # noqa: S608
 
 
 def nudge_after_commit() -> None:

@@ -19,6 +19,7 @@ from django_tasks import task
 from laurel.ingest import pending
 from laurel.ingest.models import PendingEvaluation
 from laurel.outbox.delivery import shutting_down
+from laurel.rules import batch
 from laurel.rules.actions import evaluate_pair
 from laurel.rules.models import DrainWatch
 
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 
 
 def batch_size() -> int:
-    return int(getattr(settings, "RULES_DRAIN_BATCH", 100))
+    return int(getattr(settings, "RULES_DRAIN_BATCH", 500))
 
 
 def watch_delay() -> timedelta:
@@ -85,13 +86,20 @@ def work(should_stop: Callable[[], bool] = shutting_down.is_set) -> int:
 
 
 def drain_once(limit: int) -> tuple[int, set[tuple[int, int]]]:
-    """Claim and evaluate up to ``limit`` pairs in one transaction; (evaluated, failed pairs)."""
+    """Claim and evaluate up to ``limit`` pairs in one transaction; (evaluated, failed pairs).
+
+    Together (``batch``) when that works, else one by one, each pair in its own savepoint.
+    """
     now = timezone.now()
     evaluated = 0
     failed: set[tuple[int, int]] = set()
     with transaction.atomic():
         # One order for every worker: awards lock their badge, so badges are taken in turn.
         claimed = sorted(pending.drain(limit), key=lambda row: (row.achievement_id, row.recipient_id))
+        if batch.enabled() and batch.evaluate_together(
+            [(r.recipient_id, r.achievement_id) for r in claimed], now
+        ):
+            return len(claimed), failed
         for row in claimed:
             try:
                 with transaction.atomic():
