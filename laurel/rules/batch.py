@@ -29,12 +29,13 @@ from laurel.awards.models import Award, local_today
 from laurel.ingest.models import Fact
 from laurel.orgs.models import Organization, Recipient
 from laurel.rules import explain
-from laurel.rules.actions import AWARD_SOURCE, ENGINE
+from laurel.rules.actions import AWARD_SOURCE, ENGINE, accepted_evidence
 from laurel.rules.definition import Criteria
 from laurel.rules.evaluate import Decision, FactView, as_json, evaluate
 from laurel.rules.finder import reads
 from laurel.rules.models import AwardState, Rule
 from laurel.rules.queries import FACT_FIELDS, criteria_of, reading
+from laurel.rules.signals import approval_awaited, progress_changed
 
 log = logging.getLogger(__name__)
 State = AwardState.State
@@ -120,6 +121,7 @@ def evaluate_many(pairs: Sequence[Pair], now: datetime.datetime) -> list[AwardSt
     met: list[_Met] = []
     flagged: list[tuple[AwardState, Decision]] = []
     keep = {a: _reader(reads(c)) for a, c in criteria.items()}
+    before: dict[int, tuple[str, bool, object]] = {}
     for recipient_id, achievement_id in pairs:
         state = states[(recipient_id, achievement_id)]
         if state.state == State.REVOKED:
@@ -133,6 +135,7 @@ def evaluate_many(pairs: Sequence[Pair], now: datetime.datetime) -> list[AwardSt
         badges.pop(str(achievements[achievement_id].public_id), None)  # never counts towards itself
         readable = [f for f in facts.get(recipient_id, ()) if keep[achievement_id](f)]
         decision = evaluate(rules_criteria, readable, badges, now)
+        before[id(state)] = (state.state, state.met, state.progress)
         _remember(state, rule, decision, now)
         if state.state == State.ISSUED:
             if not decision.met and state.flagged_at is None:
@@ -146,6 +149,10 @@ def evaluate_many(pairs: Sequence[Pair], now: datetime.datetime) -> list[AwardSt
     events += _issue(met, achievements, now)
     AuditEvent.objects.bulk_create(events)
     _write(moved)
+    # What evaluate_pair announces, once the states are written (hooks' progress.changed).
+    for state in moved:
+        if id(state) in before and (state.state, state.met, state.progress) != before[id(state)]:
+            progress_changed.send(sender=AwardState, state=state)
     return moved
 
 
@@ -287,9 +294,14 @@ def _remember(state: AwardState, rule: Rule, decision: Decision, now: datetime.d
 
 
 def _advance(state: AwardState, criteria: Criteria, rule: Rule, decision: Decision, met: list[_Met]) -> None:
+    # The same steps as actions._advance, which the evidence review relies on.
+    if state.rejected_at is not None:
+        return  # a reviewer closed this cycle (laurel.rules.evidence_actions)
     if criteria.evidence_required and state.evidence_accepted_at is None:
         state.state = State.AWAITING_EVIDENCE
     elif criteria.mentor_approval and state.approved_at is None:
+        if state.state != State.AWAITING_APPROVAL:
+            approval_awaited.send(sender=AwardState, state=state)
         state.state = State.AWAITING_APPROVAL
     else:
         met.append(_Met(state, rule, decision))
@@ -341,11 +353,14 @@ def _issue_in(
     for item in met:
         achievement = achievements[item.state.achievement_id]
         recipient = recipients[item.state.recipient_id]
+        evidence = accepted_evidence(item.state)
         # What ``awards.actions.award`` checks before it awards one.
         data, errors = clean_award_input(
             email=recipient.email,
             name=recipient.name or recipient.email,
             student_id=recipient.student_id,
+            evidence_url=evidence.address if evidence else "",
+            evidence_narrative=evidence.narrative if evidence else "",
             issued_on=today,
             language=recipient.language,
             today=today,
