@@ -34,7 +34,7 @@ def _on_award_revoked(sender: object, award: Any, **kwargs: Any) -> None:
     listeners.award_revoked(award)
 
 
-def _on_progress_changed(sender: object, state: Any, **kwargs: Any) -> None:
+def _on_progress_changed(sender: object, states: Any, **kwargs: Any) -> None:
     from laurel.hooks import listeners
 
-    listeners.progress_changed(state)
+    listeners.progress_changed(states)

@@ -1,5 +1,6 @@
 """Events turned into deliveries, in the transaction of the change that caused them."""
 
+from collections import defaultdict
 from collections.abc import Sequence
 
 from django.utils import timezone
@@ -35,12 +36,23 @@ def award_revoked(award: Award) -> int:
     return emit(award.org_id, EventType.AWARD_REVOKED, build)
 
 
-def progress_changed(state: AwardState) -> int:
+def progress_changed(states: Sequence[AwardState]) -> int:
+    by_org: dict[int, list[AwardState]] = defaultdict(list)
+    for state in states:
+        by_org[state.org_id].append(state)
+    return sum(_progress_in(org_id, in_org) for org_id, in_org in by_org.items())
+
+
+def _progress_in(org_id: int, states: Sequence[AwardState]) -> int:
     def build() -> list[events.Event]:
+        # One query for a batch's states, as for a batch's awards.
         loaded = AwardState.objects.select_related(
             "achievement__org", "achievement__current_version", "recipient", "award", "rule"
-        ).get(pk=state.pk)
-        when = state.evaluated_at or timezone.now()
-        return [events.Event(EventType.PROGRESS_CHANGED, when, events.progress_data(loaded))]
+        ).filter(pk__in=[s.pk for s in states])
+        now = timezone.now()
+        return [
+            events.Event(EventType.PROGRESS_CHANGED, s.evaluated_at or now, events.progress_data(s))
+            for s in loaded.order_by("id")
+        ]
 
-    return emit(state.org_id, EventType.PROGRESS_CHANGED, build)
+    return emit(org_id, EventType.PROGRESS_CHANGED, build)

@@ -219,7 +219,7 @@ def evaluate_pair(recipient_id: int, achievement_id: int, now: datetime | None =
             state.state = State.IN_PROGRESS
         state.save()
         if (state.state, state.met, state.progress) != before:
-            progress_changed.send(sender=AwardState, state=state)
+            progress_changed.send(sender=AwardState, states=[state])
         return state
 
 

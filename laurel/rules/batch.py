@@ -150,9 +150,9 @@ def evaluate_many(pairs: Sequence[Pair], now: datetime.datetime) -> list[AwardSt
     AuditEvent.objects.bulk_create(events)
     _write(moved)
     # What evaluate_pair announces, once the states are written (hooks' progress.changed).
-    for state in moved:
-        if id(state) in before and (state.state, state.met, state.progress) != before[id(state)]:
-            progress_changed.send(sender=AwardState, state=state)
+    changed = [s for s in moved if id(s) in before and (s.state, s.met, s.progress) != before[id(s)]]
+    if changed:
+        progress_changed.send(sender=AwardState, states=changed)
     return moved
 
 

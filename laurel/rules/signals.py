@@ -3,7 +3,8 @@
 from django.dispatch import Signal
 
 # Sent inside the transaction of an evaluation that changed a learner's outcome or per-clause
-# progress for a badge, with ``state`` (the AwardState, saved). Outgoing webhooks listen.
+# progress for a badge, with ``states`` (the AwardStates, saved: one from evaluate_pair, many
+# from a batch, so listeners can do their work once per batch). Outgoing webhooks listen.
 progress_changed = Signal()
 
 # Sent inside the evaluation's transaction when a learner's state first becomes "awaiting

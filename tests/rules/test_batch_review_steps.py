@@ -49,8 +49,8 @@ class BatchedProgressTests(RulesTestCase):
     def test_a_batch_announces_progress_only_when_it_changes(self) -> None:
         seen: list[str] = []
 
-        def heard(sender: object, state: AwardState, **kwargs: object) -> None:
-            seen.append(state.state)
+        def heard(sender: object, states: list[AwardState], **kwargs: object) -> None:
+            seen.extend(state.state for state in states)
 
         progress_changed.connect(heard)
         self.addCleanup(progress_changed.disconnect, heard)
