@@ -335,28 +335,8 @@ class Fetcher:
         only logged. Time-outs are ``FetchTimeoutError``, other failures ``FetchError``.
         """
         deadline = time.monotonic() + self.timeout
-        scheme, host, port, target = self._target(url)
-        addresses = self._vetted_addresses(host, port)
-        conn = self._connection(scheme, host, port, addresses, deadline)
-        sent = {
-            "Host": _host_header(scheme, host, port),
-            "Accept-Encoding": "identity",
-            "User-Agent": USER_AGENT,
-            "Connection": "close",
-            **headers,
-            "Content-Length": str(len(body)),
-        }
-        try:
-            conn.request("POST", target, body=body, headers=sent)
-            response = conn.getresponse()
-            excerpt = self._read_excerpt(response, url, deadline)
-            return FetchResult(url, url, response.status, response.getheader("Content-Type"), excerpt)
-        except TimeoutError as exc:
-            raise FetchTimeoutError(f"timed out posting to {url}") from exc
-        except (OSError, http.client.HTTPException) as exc:
-            raise FetchError(f"cannot post to {url}: {exc}") from exc
-        finally:
-            conn.close()
+        status, answer, excerpt = self._exchange("POST", url, headers, body, deadline, excerpt=True)
+        return FetchResult(url, url, status, _first(answer, "content-type"), excerpt, answer)
 
     def _read_excerpt(self, response: http.client.HTTPResponse, url: str, deadline: float) -> bytes:
         chunks: list[bytes] = []
@@ -383,10 +363,12 @@ class Fetcher:
         deadline: float,
         *,
         read_errors: bool = False,
+        excerpt: bool = False,
     ) -> tuple[int, tuple[tuple[str, str], ...], bytes]:
         """One request to a vetted address: (status, response headers, body).
 
-        Redirect bodies are never read, nor error bodies unless ``read_errors``.
+        Redirect bodies are never read, nor error bodies unless ``read_errors``. With
+        ``excerpt`` any answer's first ``max_bytes`` are read and the rest left unread.
         """
         scheme, host, port, target = self._target(url)
         addresses = self._vetted_addresses(host, port)
@@ -404,6 +386,8 @@ class Fetcher:
             response = conn.getresponse()
             status = response.status
             answer = tuple(response.getheaders())
+            if excerpt:
+                return status, answer, self._read_excerpt(response, url, deadline)
             if status in REDIRECT_STATUSES or (not 200 <= status < 300 and not read_errors):
                 return status, answer, b""
             return status, answer, self._read_body(response, url, deadline)
