@@ -8,15 +8,9 @@ Runs on SQLite, and on PostgreSQL (where the workers really claim side by side, 
 other's locked pairs) when DATABASE_URL points at it.
 """
 
-import shutil
 import signal
-import subprocess
-import tempfile
-import unittest
-from pathlib import Path
 
-from tests.rules.test_worker_crash import RECORD, Tables, poll
-from tests.worker.harness import Site, stop
+from tests.rules.test_worker_crash import RECORD, WorkerSiteTestCase, poll
 
 LEARNERS = 300
 SETUP = """
@@ -67,29 +61,9 @@ print(json.dumps({
 """
 
 
-class BatchWorkerCrashTests(unittest.TestCase):
-    """Subprocesses with a database of their own; no test database is used here."""
-
-    def setUp(self) -> None:
-        self.tmp = Path(tempfile.mkdtemp(prefix="laurel-rules-batch-"))
-        self.site = Site(self.tmp)
-        self.site.env["DJANGO_SETTINGS_MODULE"] = "tests.rules.batch_worker_settings"
-        self.site.env["LAUREL_EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
-        self.site.laurel("manage", "migrate", "-v", "0")
-        self.tables = Tables(self.site)
-        self.workers: list[subprocess.Popen[bytes]] = []
-
-    def tearDown(self) -> None:
-        for process in self.workers:
-            stop(process)
-        self.tables.close()
-        self.site.close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
-    def start(self, name: str) -> subprocess.Popen[bytes]:
-        process = self.site.start_worker(name)
-        self.workers.append(process)
-        return process
+class BatchWorkerCrashTests(WorkerSiteTestCase):
+    settings_module = "tests.rules.batch_worker_settings"
+    prefix = "laurel-rules-batch-"
 
     def test_two_workers_one_killed_mid_batch_award_everyone_once_per_badge(self) -> None:
         source = self.site.query(SETUP.format(learners=LEARNERS))

@@ -102,13 +102,16 @@ def poll(condition: Any, timeout: float, what: str) -> None:
         time.sleep(0.005)
 
 
-class WorkerCrashTests(unittest.TestCase):
+class WorkerSiteTestCase(unittest.TestCase):
     """Subprocesses with a database of their own; no test database is used here."""
 
+    settings_module = "tests.rules.worker_settings"
+    prefix = "laurel-rules-worker-"
+
     def setUp(self) -> None:
-        self.tmp = Path(tempfile.mkdtemp(prefix="laurel-rules-worker-"))
+        self.tmp = Path(tempfile.mkdtemp(prefix=self.prefix))
         self.site = Site(self.tmp)
-        self.site.env["DJANGO_SETTINGS_MODULE"] = "tests.rules.worker_settings"
+        self.site.env["DJANGO_SETTINGS_MODULE"] = self.settings_module
         self.site.env["LAUREL_EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
         self.site.laurel("manage", "migrate", "-v", "0")
         self.tables = Tables(self.site)
@@ -126,6 +129,8 @@ class WorkerCrashTests(unittest.TestCase):
         self.workers.append(process)
         return process
 
+
+class WorkerCrashTests(WorkerSiteTestCase):
     def test_a_worker_killed_mid_evaluation_loses_no_pair_and_doubles_no_award(self) -> None:
         source = self.site.query(SETUP.format(learners=LEARNERS))
         self.assertEqual(self.site.query(RECORD.format(source=source, learners=LEARNERS)), LEARNERS * 2)
