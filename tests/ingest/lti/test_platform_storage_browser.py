@@ -79,6 +79,9 @@ def open_course(
     browser: Any, platform: FakePlatform, source: Source, target: str, extra: str = ""
 ) -> tuple[Any, Any]:
     page = browser.new_page()
+    # A launch crosses two loopback servers and several frame navigations: on a loaded
+    # two-core machine that has taken longer than Playwright's default 30 s.
+    page.set_default_timeout(90_000)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     login = describe(source)["login_url"]
