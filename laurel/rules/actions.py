@@ -209,7 +209,7 @@ def evaluate_pair(recipient_id: int, achievement_id: int, now: datetime | None =
         held.pop(str(achievement.public_id), None)  # a badge never counts towards itself
         decision = evaluate(criteria, facts_for(recipient_id, criteria), held, now)
         before = (state.state, state.met, state.progress)
-        _remember(state, rule, decision, now)
+        remember(state, rule, decision, now)
         if state.state == State.ISSUED:
             if not decision.met and state.flagged_at is None:
                 _flag(state, decision, now)
@@ -223,7 +223,8 @@ def evaluate_pair(recipient_id: int, achievement_id: int, now: datetime | None =
         return state
 
 
-def _remember(state: AwardState, rule: Rule, decision: Decision, now: datetime) -> None:
+def remember(state: AwardState, rule: Rule, decision: Decision, now: datetime) -> None:
+    """Keep an evaluation's outcome on the state (unsaved): for this module and the batched one."""
     state.rule = rule
     state.met = decision.met
     state.progress = as_json(decision.progress)

@@ -29,9 +29,9 @@ from laurel.awards.models import Award, local_today
 from laurel.ingest.models import Fact
 from laurel.orgs.models import Organization, Recipient
 from laurel.rules import explain
-from laurel.rules.actions import AWARD_SOURCE, ENGINE, accepted_evidence
+from laurel.rules.actions import AWARD_SOURCE, ENGINE, accepted_evidence, remember
 from laurel.rules.definition import Criteria
-from laurel.rules.evaluate import Decision, FactView, as_json, evaluate
+from laurel.rules.evaluate import Decision, FactView, evaluate
 from laurel.rules.finder import reads
 from laurel.rules.models import AwardState, Rule
 from laurel.rules.queries import FACT_FIELDS, criteria_of, reading
@@ -136,7 +136,7 @@ def evaluate_many(pairs: Sequence[Pair], now: datetime.datetime) -> list[AwardSt
         readable = [f for f in facts.get(recipient_id, ()) if keep[achievement_id](f)]
         decision = evaluate(rules_criteria, readable, badges, now)
         before[id(state)] = (state.state, state.met, state.progress)
-        _remember(state, rule, decision, now)
+        remember(state, rule, decision, now)
         if state.state == State.ISSUED:
             if not decision.met and state.flagged_at is None:
                 flagged.append((state, decision))
@@ -283,14 +283,6 @@ def _held(recipients: Sequence[int]) -> dict[int, dict[str, datetime.datetime]]:
 
 
 # --- moving states -------------------------------------------------------------------------------
-
-
-def _remember(state: AwardState, rule: Rule, decision: Decision, now: datetime.datetime) -> None:
-    state.rule = rule
-    state.met = decision.met
-    state.progress = as_json(decision.progress)
-    state.fact_ids = list(decision.fact_ids)
-    state.evaluated_at = state.updated_at = now
 
 
 def _advance(state: AwardState, criteria: Criteria, rule: Rule, decision: Decision, met: list[_Met]) -> None:
