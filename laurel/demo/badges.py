@@ -1,4 +1,4 @@
-"""The demo's six badges, in the JSON shape the achievements app validates.
+"""The demo's seven badges, in the JSON shape the achievements app validates.
 
 They follow a RISE (지역혁신중심 대학지원체계) programme: regional problems,
 local industry and the digital skills the region's employers ask for.
@@ -306,6 +306,53 @@ BADGES: dict[str, dict[str, Any]] = {
             "icon": "book",
             "title": "글로벌 소통",
             "subtitle": "GLOBAL",
+        },
+    },
+    "python": {
+        "slug": "python-programming-basics",
+        "name_ko": "파이썬 프로그래밍 기초",
+        "name_en": "Python Programming Basics",
+        "description_ko": (
+            "RISE 디지털 인재 과정의 파이썬 기초 교과를 마친 학생에게 학습관리시스템(LMS)의 출석·과제·"
+            "성적 기록에 따라 자동으로 수여합니다."
+        ),
+        "description_en": (
+            "Awarded automatically, from the attendance, assignment and grade records of the learning "
+            "management system, to students who complete the Python basics course of the RISE digital "
+            "talent track."
+        ),
+        "criteria_ko": (
+            "- 10회 수업 중 **80 % 이상** 출석합니다 (지각은 0.5회, 공결은 제외).\n"
+            "- 과제 A1–A4를 모두 제출합니다.\n"
+            "- 기말 평가에서 **60점 이상**을 받습니다.\n"
+        ),
+        "criteria_en": (
+            "- Attend **80 % or more** of the ten classes (a late arrival counts half; excused absences "
+            "are left out).\n"
+            "- Submit all four assignments, A1 to A4.\n"
+            "- Score **60 or more** in the final exam.\n"
+        ),
+        "achievement_type": "Course",
+        "tags": [*TAGS, "파이썬", "Python"],
+        "skills": ["파이썬", "Python", "프로그래밍", "Programming"],
+        "alignments": [
+            {
+                "targetName": "DigComp 2.2: Programming",
+                "targetUrl": "https://joint-research-centre.ec.europa.eu/digcomp_en",
+                "targetFramework": "DigComp 2.2",
+                "targetCode": "3.4",
+                "targetType": "ceasn:Competency",
+            }
+        ],
+        "alt_text_ko": "초록색 방패 안에 코드 기호와 '파이썬 기초' 글자",
+        "alt_text_en": "A green shield with a code symbol and the Korean title 'Python basics'",
+        "design": {
+            "shape": "shield",
+            "primary": "#1b5e20",
+            "secondary": "#ffffff",
+            "icon": "code",
+            "title": "파이썬 기초",
+            "subtitle": "PY101",
         },
     },
 }

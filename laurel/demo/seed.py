@@ -19,10 +19,14 @@ from laurel.audit.actions import record
 from laurel.awards.actions import award, get_or_create_recipient
 from laurel.awards.models import Award
 from laurel.core.actor import Actor
-from laurel.demo import people
+from laurel.demo import activity, people
 from laurel.demo.badges import BADGES
+from laurel.ingest.facts import FactInput, Identity, record_facts
+from laurel.ingest.sources import create_source
 from laurel.orgs.actions import create_org
 from laurel.orgs.models import Membership, Organization
+from laurel.rules import tasks as rules_tasks
+from laurel.rules.actions import save_rule
 
 CLI = Actor(user=None, via="cli")
 
@@ -53,6 +57,10 @@ def seed() -> DemoSummary:
         created = not Organization.objects.filter(slug=people.ORG_SLUG).exists()
         if created:
             _build()
+    if created:
+        # The automatic badge's learners, evaluated now rather than when a worker first runs,
+        # so a seeded database shows the same awards and progress with or without one.
+        rules_tasks.work()
     return describe(created)
 
 
@@ -98,10 +106,35 @@ def _build() -> None:
             language=learner.language,
             source=Award.Source.DEMO,
         )
+    _course_activity(issuer, org, achievements["python"], learners)
     # Made after the recipients: proving the address is what links a learner to their awards.
     for learner in people.LEARNERS:
         if learner.has_account:
             _account(learner.email, learner.name, learner.language)
+
+
+def _course_activity(
+    actor: Actor, org: Organization, badge: Achievement, learners: dict[int, people.Learner]
+) -> None:
+    """The LMS's records of the Python course, then the badge's rule that reads them, made live."""
+    source, _secrets = create_source(actor, org, "xapi", activity.SOURCE_NAME)
+    facts = [
+        FactInput(
+            event_key=event.key,
+            type=event.type,
+            actor=Identity("email", learners[record.learner].email),
+            object_id=event.object_id,
+            occurred_at=event.occurred_at,
+            course=activity.COURSE,
+            value=event.value,
+            max_value=None if event.value is None else activity.HUNDRED,
+            status=event.status,
+        )
+        for record in activity.RECORDS
+        for event in activity.events(record)
+    ]
+    record_facts(source, facts)
+    save_rule(actor, badge, activity.RULE, live=True)
 
 
 def _account(email: str, name: str, language: str) -> User:

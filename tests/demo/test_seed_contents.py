@@ -26,9 +26,9 @@ class SeedContentsTests(TestCase):
         self.assertIn("RISE", self.org.description_en)
         self.assertIn("RISE", self.org.description_ko)
 
-    def test_it_creates_six_badges_each_with_a_512_pixel_png(self) -> None:
+    def test_it_creates_seven_badges_each_with_a_512_pixel_png(self) -> None:
         achievements = Achievement.objects.filter(org=self.org).select_related("current_version__image_png")
-        self.assertEqual(achievements.count(), 6)
+        self.assertEqual(achievements.count(), 7)
         for achievement in achievements:
             png = achievement.current_version.image_png
             image = Image.open(io.BytesIO(bytes(png.data)))
@@ -44,14 +44,14 @@ class SeedContentsTests(TestCase):
             self.assertTrue(version.skills, achievement.slug)
             self.assertTrue(all(a["targetUrl"].startswith("https://") for a in version.alignments))
 
-    def test_badges_use_six_different_achievement_types(self) -> None:
+    def test_badges_use_seven_different_achievement_types(self) -> None:
         types = set(
             Achievement.objects.filter(org=self.org).values_list(
                 "current_version__achievement_type", flat=True
             )
         )
         self.assertEqual(
-            types, {"Badge", "MicroCredential", "Competency", "Assignment", "Fieldwork", "Award"}
+            types, {"Badge", "MicroCredential", "Competency", "Assignment", "Fieldwork", "Award", "Course"}
         )
 
     def test_some_badges_expire_and_one_requires_evidence(self) -> None:
@@ -74,10 +74,9 @@ class SeedContentsTests(TestCase):
             self.assertEqual(recipient.user.email, recipient.email)
 
     def test_it_makes_thirty_awards_dated_in_2026(self) -> None:
-        awards = Award.objects.filter(org=self.org)
+        awards = Award.objects.filter(org=self.org, source=Award.Source.DEMO)
         self.assertEqual(awards.count(), 30)
         self.assertTrue(all(a.issued_on.year == 2026 for a in awards))
-        self.assertTrue(all(a.source == Award.Source.DEMO for a in awards))
         self.assertEqual(awards.filter(revoked_at__isnull=False).count(), 0)
         self.assertGreater(awards.exclude(evidence_url="").exclude(evidence_narrative="").count(), 0)
 
@@ -100,7 +99,7 @@ class SeedContentsTests(TestCase):
 
     def test_each_award_email_waits_in_the_outbox_for_the_worker(self) -> None:
         messages = OutboxMessage.objects.filter(org=self.org, kind=OutboxMessage.Kind.EMAIL)
-        self.assertEqual(messages.count(), 30)
+        self.assertEqual(messages.count(), 32)  # with the course rule's two awards
         self.assertFalse(messages.exclude(status=OutboxMessage.Status.PENDING).exists())
         recipients = {m.payload["to"] for m in messages}
         self.assertTrue(recipients <= {f"student{n:02d}@hanbit.example" for n in range(1, 13)})
