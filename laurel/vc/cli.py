@@ -16,7 +16,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from laurel.vc import ob2
 from laurel.vc.fetch import FetchError
+from laurel.vc.ob2_read import looks_like_ob2
 from laurel.vc.verify import Report, default_fetcher, verify
 from laurel.vc.verify_input import MAX_IMAGE_BYTES, InputError, parse_json_text
 
@@ -35,7 +37,9 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="laurel verify", description="Verify a verifiable credential.")
-    parser.add_argument("source", metavar="PATH_OR_URL", help="JSON, VC-JWT, baked PNG/SVG; '-' for stdin")
+    parser.add_argument(
+        "source", metavar="PATH_OR_URL", help="OB 3.0 or 2.0: JSON, JWT/JWS, baked PNG/SVG; '-' for stdin"
+    )
     parser.add_argument("--json", action="store_true", help="print the full report as JSON")
     parser.add_argument("--now", help="verify as of this ISO 8601 date-time (UTC if no offset)")
     parser.add_argument(
@@ -131,7 +135,11 @@ def run(argv: Sequence[str]) -> int:
     except FetchError as error:
         print(f"laurel verify: cannot fetch {args.source}: {error}", file=sys.stderr)
         return EXIT_FETCH_FAILED
-    report = verify(data, now=now, fetcher=fetcher, extra_contexts=contexts or None)
+    report: Report
+    if looks_like_ob2(data):
+        report = ob2.verify(data, now=now, fetcher=fetcher)
+    else:
+        report = verify(data, now=now, fetcher=fetcher, extra_contexts=contexts or None)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
