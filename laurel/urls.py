@@ -16,6 +16,7 @@ urlpatterns = [
     path("progress/", include("laurel.rules.learner_urls")),
     path("e/", include("laurel.rules.evidence_urls")),
     path("a/", include("laurel.awards.public_urls")),
+    path("a/", include("laurel.certificates.urls")),
     path("i/", include("laurel.achievements.public_urls")),
     path("o/", include("laurel.orgs.public_urls")),
     path("api/v1/", include("laurel.api.urls")),

@@ -18,7 +18,7 @@ from laurel.orgs.models import Organization
 logger = logging.getLogger(__name__)
 
 VERIFICATION_RESULTS = frozenset({"valid", "invalid"})
-DOWNLOAD_FORMATS = frozenset({"json", "jwt", "png", "svg"})
+DOWNLOAD_FORMATS = frozenset({"json", "jwt", "png", "svg", "pdf"})
 _CHANNEL = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 # The query parameter that marks a visit as coming from the page's QR code.
 QR_SOURCE = ("src", "qr")

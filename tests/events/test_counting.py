@@ -91,7 +91,7 @@ class InvalidEventTests(EventsTestCase):
 
     def test_a_download_names_one_of_the_offered_formats(self) -> None:
         with self.assertRaises(InvalidEvent):
-            record_event(Kind.DOWNLOAD, org=self.org, detail="pdf", day=DAY)
+            record_event(Kind.DOWNLOAD, org=self.org, detail="docx", day=DAY)
 
     def test_a_share_channel_is_a_short_lowercase_name(self) -> None:
         record_event(Kind.SHARE_CLICK, org=self.org, detail="kakaotalk", day=DAY)
