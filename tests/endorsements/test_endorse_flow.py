@@ -1,5 +1,6 @@
 """Request → endorse → public JSON verifies, validates against the official schema; withdraw; bad links."""
 
+import json
 from pathlib import Path
 
 from django.core.cache import cache
@@ -75,3 +76,43 @@ class EndorsementFlowTest(CredentialsTestCase):
         _endorsement, token = self.ask(award)
         revoke(self.actor, award, "fraud")
         self.assertEqual(self.client.get(f"/endorse/{token}/").status_code, 409)
+
+
+@override_settings(ALLOWED_HOSTS=["badges.example.com", "testserver"])
+class EndorsementCliTest(CredentialsTestCase):
+    def test_laurel_verify_accepts_it_and_rejects_a_tampered_copy(self) -> None:
+        import tempfile
+
+        from laurel.vc.cli import main
+
+        endorsement, token = request_endorsement(
+            self.actor, self.org, achievement=self.bilingual, award=None, email="peer@example.com"
+        )
+        self.client.post(
+            f"/endorse/{token}/", {"kind": "person", "name": "Peer", "comment_ko": "훌륭합니다."}
+        )
+        body = self.client.get(f"/endorsements/{Endorsement.objects.get().public_id}.json").json()
+        status_url = body["credentialStatus"]["statusListCredential"]
+        did = body["issuer"]["id"]
+        status_doc = self.client.get(status_url.removeprefix("https://badges.example.com")).content
+        did_doc = self.client.get("/o/hanbit/did.json").content
+        with tempfile.TemporaryDirectory() as folder:
+            paths = {}
+            for name, data in (
+                ("c.json", json.dumps(body).encode()),
+                ("s.json", status_doc),
+                ("d.json", did_doc),
+            ):
+                paths[name] = f"{folder}/{name}"
+                Path(paths[name]).write_bytes(data)
+            maps = [
+                "--map",
+                f"{status_url}={paths['s.json']}",
+                "--map",
+                f"https://badges.example.com/o/hanbit/did.json={paths['d.json']}",
+            ]
+            self.assertTrue(did.startswith("did:web:"))
+            self.assertEqual(main([paths["c.json"], *maps]), 0)
+            body["credentialSubject"]["endorsementComment"] = "tampered"
+            Path(paths["c.json"]).write_text(json.dumps(body))
+            self.assertEqual(main([paths["c.json"], *maps]), 1)
