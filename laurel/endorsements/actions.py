@@ -219,7 +219,11 @@ def withdraw(actor: Actor, endorsement: Endorsement, reason: str = "") -> Endors
                 ]
             }
         )
-    endorsement = Endorsement.objects.select_for_update().select_related("status_list").get(pk=endorsement.pk)
+    endorsement = (
+        Endorsement.objects.select_for_update(of=("self",))
+        .select_related("status_list")
+        .get(pk=endorsement.pk)
+    )
     if endorsement.status == Endorsement.Status.WITHDRAWN:
         return endorsement
     if endorsement.status_list is not None and endorsement.status_index is not None:
