@@ -85,7 +85,7 @@ class EndorsementCliTest(CredentialsTestCase):
 
         from laurel.vc.cli import main
 
-        endorsement, token = request_endorsement(
+        _endorsement, token = request_endorsement(
             self.actor, self.org, achievement=self.bilingual, award=None, email="peer@example.com"
         )
         self.client.post(
