@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "laurel.ingest.lti",
     "laurel.rules",
     "laurel.hooks",
+    "laurel.endorsements",
     "laurel.api",
     "laurel.demo",
     "laurel.certificates",

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from laurel.core import views as core_views
+from laurel.endorsements.public_urls import endorse_patterns
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -13,6 +14,9 @@ urlpatterns = [
     path("orgs/<slug:slug>/sources/", include("laurel.ingest.urls")),
     path("orgs/<slug:slug>/rules/", include("laurel.rules.urls")),
     path("orgs/<slug:slug>/settings/webhooks/", include("laurel.hooks.urls")),
+    path("orgs/<slug:slug>/endorsements/", include("laurel.endorsements.urls")),
+    path("endorse/", include(endorse_patterns)),
+    path("endorsements/", include("laurel.endorsements.public_urls")),
     path("progress/", include("laurel.rules.learner_urls")),
     path("e/", include("laurel.rules.evidence_urls")),
     path("a/", include("laurel.awards.public_urls")),
