@@ -15,6 +15,7 @@ urlpatterns = [
     path("orgs/<slug:slug>/settings/webhooks/", include("laurel.hooks.urls")),
     path("progress/", include("laurel.rules.learner_urls")),
     path("e/", include("laurel.rules.evidence_urls")),
+    path("wallet/", include("laurel.wallet.urls")),
     path("a/", include("laurel.awards.public_urls")),
     path("i/", include("laurel.achievements.public_urls")),
     path("o/", include("laurel.orgs.public_urls")),

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from laurel.wallet import views
+
+app_name = "wallet"
+urlpatterns = [
+    path("claim/<str:token>/", views.claim, name="claim"),
+]
