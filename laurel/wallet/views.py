@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from laurel.awards.models import Award
 from laurel.core.actor import Actor
 from laurel.wallet.actions import AlreadyClaimed, claim_award
 from laurel.wallet.models import AwardClaim
+from laurel.wallet.queries import held_awards
 from laurel.wallet.tokens import ClaimLinkExpired, ClaimLinkInvalid, read_claim_token
 
 
@@ -72,4 +74,9 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
         return _used(request)
     if user is None:
         login(request, claimed_by, backend=settings.AUTHENTICATION_BACKENDS[0])
-    return redirect("home")
+    return redirect("wallet:index")
+
+
+@login_required
+def wallet(request: HttpRequest) -> HttpResponse:
+    return render(request, "wallet/index.html", {"awards": held_awards(request.user)})  # type: ignore[arg-type]
