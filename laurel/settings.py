@@ -49,6 +49,8 @@ ALLOWED_HOSTS = [h for h in env("LAUREL_ALLOWED_HOSTS", "localhost,127.0.0.1,[::
 CSRF_TRUSTED_ORIGINS = [o for o in env("LAUREL_CSRF_TRUSTED_ORIGINS").split(",") if o]
 # The origin used in links sent by email and in public ids when no request is at hand.
 SITE_URL = env("LAUREL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How long a claim link in an award email works, in seconds (default 30 days).
+LAUREL_CLAIM_LINK_MAX_AGE = int(env("LAUREL_CLAIM_LINK_MAX_AGE", str(30 * 24 * 3600)))
 SITE_NAME = env("LAUREL_SITE_NAME", "Laurel")
 
 INSTALLED_APPS = [
@@ -81,6 +83,7 @@ INSTALLED_APPS = [
     "laurel.api",
     "laurel.demo",
     "laurel.certificates",
+    "laurel.wallet",
 ]
 
 MIDDLEWARE = [

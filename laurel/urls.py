@@ -19,6 +19,7 @@ urlpatterns = [
     path("endorsements/", include("laurel.endorsements.public_urls")),
     path("progress/", include("laurel.rules.learner_urls")),
     path("e/", include("laurel.rules.evidence_urls")),
+    path("wallet/", include("laurel.wallet.urls")),
     path("a/", include("laurel.awards.public_urls")),
     path("a/", include("laurel.certificates.urls")),
     path("i/", include("laurel.achievements.public_urls")),

@@ -17,11 +17,13 @@ from django.utils.html import escape
 from laurel.awards.models import Award
 from laurel.orgs.models import Organization
 from laurel.outbox.actions import email_payload, enqueue_emails
+from laurel.wallet.tokens import claim_url
 
 TEMPLATE = "awards/email/awarded"
 # Stand-ins that no template text, translation or badge name contains.
 NAME = "LaurelRecipientName0b7e5c"
 URL = "LaurelAwardAddress0b7e5c"
+CLAIM = "LaurelClaimAddress0b7e5c"
 
 
 @dataclass(frozen=True)
@@ -45,12 +47,14 @@ class AwardEmails:
         variant = self.variants.get(key)
         if variant is None:
             variant = self.variants[key] = self._render(award, language, bool(recipient.name))
-        name, url = recipient.name, award.public_url
+        name, url, claim = recipient.name, award.public_url, claim_url(award.public_id, recipient.email)
         return email_payload(
             to=recipient.email,
             subject=variant.subject.replace(NAME, name).replace(URL, url),
-            text=variant.text.replace(NAME, name).replace(URL, url),
-            html=variant.html.replace(NAME, escape(name)).replace(URL, escape(url)),
+            text=variant.text.replace(NAME, name).replace(URL, url).replace(CLAIM, claim),
+            html=variant.html.replace(NAME, escape(name))
+            .replace(URL, escape(url))
+            .replace(CLAIM, escape(claim)),
         )
 
     def _render(self, award: Award, language: str, named: bool) -> Variant:
@@ -60,6 +64,7 @@ class AwardEmails:
             "org": self.org,
             "recipient": {"name": NAME if named else ""},
             "url": URL,
+            "claim_url": CLAIM,
         }
         with translation.override(language):
             subject = render_to_string(f"{TEMPLATE}_subject.txt", context)
