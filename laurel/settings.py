@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "laurel.hooks",
     "laurel.api",
     "laurel.demo",
+    "laurel.pathways",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,8 @@ urlpatterns = [
     path("a/", include("laurel.awards.public_urls")),
     path("i/", include("laurel.achievements.public_urls")),
     path("o/", include("laurel.orgs.public_urls")),
+    path("p/", include("laurel.pathways.public_urls")),
+    path("pathways/", include("laurel.pathways.learner_urls")),
     path("api/v1/", include("laurel.api.urls")),
     path("xapi/", include("laurel.ingest.xapi.urls")),
     path("caliper/", include("laurel.ingest.caliper.urls")),
