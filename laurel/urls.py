@@ -12,6 +12,7 @@ urlpatterns = [
     path("orgs/<slug:slug>/audit/", include("laurel.audit.urls")),
     path("orgs/<slug:slug>/sources/", include("laurel.ingest.urls")),
     path("orgs/<slug:slug>/rules/", include("laurel.rules.urls")),
+    path("orgs/<slug:slug>/pathways/", include("laurel.pathways.urls")),
     path("orgs/<slug:slug>/settings/webhooks/", include("laurel.hooks.urls")),
     path("progress/", include("laurel.rules.learner_urls")),
     path("e/", include("laurel.rules.evidence_urls")),

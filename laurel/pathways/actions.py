@@ -147,7 +147,8 @@ def _write_rule(actor: Actor, pathway: Pathway) -> Rule:
     if others.exists():
         raise ValidationError(
             _(
-                "The milestone badge “%(slug)s” already has criteria of its own; choose another milestone badge."
+                "The milestone badge “%(slug)s” already has criteria of its own; "
+                "choose another milestone badge."
             )
             % {"slug": pathway.milestone.slug},
             code="taken",
