@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "laurel.demo",
     "laurel.certificates",
     "laurel.wallet",
+    "laurel.pathways",
 ]
 
 MIDDLEWARE = [
