@@ -211,6 +211,7 @@ def sign_many(
     skip: Collection[tuple[int, str]] = (),
     timer: dict[str, float] | None = None,
     with_jwt: bool = True,
+    copies: bool = True,
 ) -> list[Signed]:
     """Signed credentials for every language of every award, but the (award pk, language)
     pairs in ``skip``; ``slots`` maps award pks to their status slots.
@@ -219,7 +220,9 @@ def sign_many(
     callers sign outside their transaction and store with :func:`store_new`. ``timer``, when
     given, gets the seconds spent building, proving and making JWTs added to it. Without
     ``with_jwt`` the credentials carry no VC-JWT yet (``jwt`` is empty): :func:`jwt_of` makes
-    it, with the same key, when it is first asked for.
+    it, with the same key, when it is first asked for. Without ``copies`` the documents
+    share objects with one another (one badge version's issuer and achievement, one award's
+    recipient identifier and status entry): for callers that store them and let them go.
     """
     jwt_signer = jwt_signer or signer
     started = time.perf_counter()
@@ -242,7 +245,7 @@ def sign_many(
                 _share_award_parts(first, unsigned)
             wanted.append((award, language, unsigned))
     built = time.perf_counter()
-    proved = prove_many([unsigned for _a, _l, unsigned in wanted], signer, created=xsd_now())
+    proved = prove_many([unsigned for _a, _l, unsigned in wanted], signer, created=xsd_now(), copies=copies)
     proven = time.perf_counter()
     jwts = [sign_jwt(unsigned, jwt_signer) if with_jwt else "" for _a, _l, unsigned in wanted]
     if timer is not None:
