@@ -167,12 +167,14 @@ class Site:
     def query(self, code: str) -> Any:
         return json.loads(self.laurel("manage", "shell", "-c", code).strip().splitlines()[-1])
 
-    def start(self, name: str, *args: str) -> None:
+    def start(self, name: str, *args: str, profile: str = "") -> None:
+        """Run ``laurel ARGS`` in the background; with ``profile``, under cProfile writing there."""
         log = (self.dir / f"{name}.log").open("wb")
+        runner = ["-m", "cProfile", "-o", profile] if profile else []
         self.names.append(name)
         self.processes.append(
             subprocess.Popen(  # noqa: S603 (our own command, our own interpreter)
-                [sys.executable, "-m", "laurel", *args],
+                [sys.executable, *runner, "-m", "laurel", *args],
                 env=self.env,
                 cwd=self.dir,
                 stdout=log,
@@ -367,6 +369,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="",
         help="a PostgreSQL server to create a fresh database on (default: SQLite in a temporary folder)",
     )
+    parser.add_argument(
+        "--profile",
+        default="",
+        help="a folder to write each worker's cProfile statistics to (workerN.prof); slows the workers",
+    )
     args = parser.parse_args(argv)
     if args.rows < 1 or args.workers < 1:
         parser.error("--rows and --workers must be positive")
@@ -375,7 +382,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         world = laurel.query(SETUP.format(password=PASSWORD))
         laurel.start("server", "serve", "--port", str(laurel.port))
         for n in range(args.workers):
-            laurel.start(f"worker{n}", "worker")
+            profile = str(Path(args.profile).resolve() / f"worker{n}.prof") if args.profile else ""
+            laurel.start(f"worker{n}", "worker", profile=profile)
         browser = Browser(f"http://127.0.0.1:{laurel.port}")
         wait_until_serving(browser)
         before = laurel.cpu_seconds()

@@ -289,7 +289,17 @@ def sign_chunk(held: Claim, awarded: Awarded | None = None) -> int:
     started = time.perf_counter()
     signer = issuers.signer(batch.org)
     timings["load"] = timings.get("load", 0.0) + time.perf_counter() - started
-    credentials = sign_many(awarded.awards, awarded.slots, signer, skip=awarded.done, timer=timings)
+    # VC-JWTs are made on first download, as baked images are (signing.jwt_of); the documents
+    # are only stored, so they need not be copies of one another's shared parts.
+    credentials = sign_many(
+        awarded.awards,
+        awarded.slots,
+        signer,
+        skip=awarded.done,
+        timer=timings,
+        with_jwt=False,
+        copies=False,
+    )
     stored = time.perf_counter()
     with transaction.atomic():
         chunk = _held(held, State.AWARDED)

@@ -30,7 +30,7 @@ from laurel.core.fetching import local_fetcher
 from laurel.core.problems import problem
 from laurel.core.qr import qr_svg
 from laurel.credentials import formats
-from laurel.credentials.actions import credential_for, public_status
+from laurel.credentials.actions import credential_for, jwt_of, public_status
 from laurel.credentials.models import Credential
 from laurel.events.actions import qr_link, record_event, record_page_view
 from laurel.events.models import Kind
@@ -341,7 +341,7 @@ def _not_found(detail: str) -> HttpResponse:
 
 def _body(credential: Credential, fmt: str, award: Award) -> tuple[bytes, str] | HttpResponse:
     if fmt == "jwt":
-        return credential.jwt.encode("ascii"), JWT_TYPE
+        return jwt_of(credential).encode("ascii"), JWT_TYPE
     if fmt == "json":
         return formats.json_bytes(credential), "application/ld+json"
     source = formats.bake_source(award.version, fmt)

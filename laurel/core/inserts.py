@@ -63,10 +63,22 @@ def insert(
     adapters = [_adapter(field, connection) for field in (*named, *missing)]
     defaults = [_default(field) for field in missing]
     names = [field.column for field in (*named, *missing)]
+    # Per row only the columns that need it are adapted, and only callable defaults are called.
+    adapted = [(position, adapt) for position, adapt in enumerate(adapters) if adapt is not None]
+    calls = any(is_callable for _value, is_callable in defaults)
+    constants = [value for value, _is_callable in defaults]
+    width = len(columns)
 
     def prepared(row: Sequence[Any]) -> list[Any]:
-        values = [*row, *(default() for default in defaults)]
-        return [adapt(value) if adapt else value for adapt, value in zip(adapters, values, strict=True)]
+        if len(row) != width:
+            raise ValueError(f"a row of {len(row)} values for {width} columns")
+        if calls:
+            values = [*row, *(value() if is_callable else value for value, is_callable in defaults)]
+        else:
+            values = [*row, *constants]
+        for position, adapt in adapted:
+            values[position] = adapt(values[position])
+        return values
 
     table = connection.ops.quote_name(model._meta.db_table)
     quoted = ", ".join(connection.ops.quote_name(name) for name in names)
@@ -159,11 +171,11 @@ def _adapter(field: models.Field, connection: Any) -> Adapter | None:
     return lambda value: field.get_db_prep_save(value, connection)
 
 
-def _default(field: models.Field) -> Callable[[], Any]:
+def _default(field: models.Field) -> tuple[Any, bool]:
+    """The field's default: a callable to call per row (True) or a value to use as it is (False)."""
     if field.has_default() and callable(field.default):
-        return field.default
-    value = field.get_default()
-    return lambda: value
+        return field.default, True
+    return field.get_default(), False
 
 
 def _max_params(connection: Any) -> int:

@@ -7,7 +7,7 @@ from django.db import transaction
 from laurel.awards.models import Award
 from laurel.credentials.issuers import compromise_key, ensure_issuer_keys, rotate_key
 from laurel.credentials.models import AwardStatus
-from laurel.credentials.signing import credential_for, sign_award
+from laurel.credentials.signing import credential_for, jwt_of, sign_award
 from laurel.credentials.status import (
     allocate_statuses,
     ensure_status,
@@ -23,6 +23,7 @@ __all__ = [
     "compromise_key",
     "credential_for",
     "ensure_issuer_keys",
+    "jwt_of",
     "public_status",
     "reinstate",
     "revoke",

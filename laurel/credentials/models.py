@@ -129,7 +129,8 @@ class AwardStatus(models.Model):
 
 
 class Credential(models.Model):
-    """A signed OpenBadgeCredential of an award in one language. Never changed once written."""
+    """A signed OpenBadgeCredential of an award in one language. Never changed once written,
+    but for ``jwt``: the bulk pipeline leaves it empty and ``signing.jwt_of`` fills it once."""
 
     class Language(models.TextChoices):
         KO = "ko", "한국어"

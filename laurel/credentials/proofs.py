@@ -23,14 +23,20 @@ def prove(document: Mapping[str, Any], signer: Signer, *, created: str) -> tuple
 
 
 def prove_many(
-    documents: Sequence[Mapping[str, Any]], signer: Signer, *, created: str
+    documents: Sequence[Mapping[str, Any]], signer: Signer, *, created: str, copies: bool = True
 ) -> list[tuple[dict[str, Any], str]]:
     """:func:`prove` for many documents, in order; the bulk pipeline's entry point.
 
-    The proofs are those :func:`prove` makes one at a time; work the documents share is done once.
+    The proofs are those :func:`prove` makes one at a time; work the documents share is done
+    once. Without ``copies`` the results share their members' values with ``documents``
+    (``data_integrity.sign_many``).
     """
     signed = data_integrity.sign_many(
-        documents, signer.pair, verification_method=signer.verification_method, created=created
+        documents,
+        signer.pair,
+        verification_method=signer.verification_method,
+        created=created,
+        copies=copies,
     )
     return [(document, data_integrity.EDDSA_RDFC_2022) for document in signed]
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from laurel.achievements.models import AchievementVersion, ImageAsset
 from laurel.awards.models import Award
 from laurel.core.inserts import insert
-from laurel.credentials import issuers, status
+from laurel.credentials import issuers, keys, status
 from laurel.credentials.issuers import Signer
 from laurel.credentials.models import AwardStatus, Credential, IssuerKey, StatusList
 from laurel.credentials.proofs import prove_many, sign_jwt, xsd_now
@@ -210,13 +210,19 @@ def sign_many(
     jwt_signer: Signer | None = None,
     skip: Collection[tuple[int, str]] = (),
     timer: dict[str, float] | None = None,
+    with_jwt: bool = True,
+    copies: bool = True,
 ) -> list[Signed]:
     """Signed credentials for every language of every award, but the (award pk, language)
     pairs in ``skip``; ``slots`` maps award pks to their status slots.
 
     Pure computation (no query when the awards' org, version and recipient are loaded), so
     callers sign outside their transaction and store with :func:`store_new`. ``timer``, when
-    given, gets the seconds spent building, proving and making JWTs added to it.
+    given, gets the seconds spent building, proving and making JWTs added to it. Without
+    ``with_jwt`` the credentials carry no VC-JWT yet (``jwt`` is empty): :func:`jwt_of` makes
+    it, with the same key, when it is first asked for. Without ``copies`` the documents
+    share objects with one another (one badge version's issuer and achievement, one award's
+    recipient identifier and status entry): for callers that store them and let them go.
     """
     jwt_signer = jwt_signer or signer
     started = time.perf_counter()
@@ -239,9 +245,9 @@ def sign_many(
                 _share_award_parts(first, unsigned)
             wanted.append((award, language, unsigned))
     built = time.perf_counter()
-    proved = prove_many([unsigned for _a, _l, unsigned in wanted], signer, created=xsd_now())
+    proved = prove_many([unsigned for _a, _l, unsigned in wanted], signer, created=xsd_now(), copies=copies)
     proven = time.perf_counter()
-    jwts = [sign_jwt(unsigned, jwt_signer) for _a, _l, unsigned in wanted]
+    jwts = [sign_jwt(unsigned, jwt_signer) if with_jwt else "" for _a, _l, unsigned in wanted]
     if timer is not None:
         for name, seconds in (
             ("build", built - started),
@@ -346,6 +352,31 @@ def sign_award(award: Award, *, jwt_kind: KeyKind = "Ed25519") -> list[Credentia
                 credential.save()
                 stored[credential.language] = credential
         return [stored[language] for language in languages if language in stored]
+
+
+def jwt_of(credential: Credential) -> str:
+    """The credential's VC-JWT, made and stored the first time it is asked for.
+
+    The bulk pipeline stores credentials without their VC-JWT (docs/decisions/0007): most are
+    never downloaded in that format, and a token costs as much to make as a third of the
+    proof. It is made here from the stored document without its proof, signed by the key
+    named in ``jwt_key`` (the one that signed the proof) under the proof's verification
+    method, as :func:`sign_many` would have made it. Of two requests making it at once, the
+    first one stored wins and both return that one.
+    """
+    if credential.jwt:
+        return credential.jwt
+    document = credential.json
+    proof = document.get("proof")
+    proof = proof[0] if isinstance(proof, list) else proof
+    unsigned = {name: value for name, value in document.items() if name != "proof"}
+    key = IssuerKey.objects.get(pk=credential.jwt_key_id)
+    issuer = document["issuer"]["id"] if isinstance(document["issuer"], dict) else document["issuer"]
+    signer = Signer(issuer, key, keys.open_key(key), proof["verificationMethod"])
+    token = sign_jwt(unsigned, signer)
+    Credential.objects.filter(pk=credential.pk, jwt="").update(jwt=token)
+    credential.jwt = Credential.objects.values_list("jwt", flat=True).get(pk=credential.pk)
+    return credential.jwt
 
 
 def credential_for(award: Award, language: str | None = None) -> Credential:

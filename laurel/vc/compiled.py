@@ -350,21 +350,22 @@ class SharedWalks:
         """The objects found in more than one place across ``documents`` (by identity)."""
         seen: dict[int, list[Any]] = {}
 
-        def visit(value: Any) -> None:
-            if isinstance(value, dict):
-                entry = seen.get(id(value))
-                if entry is not None:
-                    entry[1] += 1
-                    return
-                seen[id(value)] = [value, 1]
-                for item in value.values():
-                    visit(item)
-            elif isinstance(value, list):
-                for item in value:
-                    visit(item)
+        def visit(items: Iterable[Any]) -> None:
+            # Strings, the most values by far, are passed over without a call.
+            for value in items:
+                if type(value) is str:
+                    continue
+                if isinstance(value, dict):
+                    entry = seen.get(id(value))
+                    if entry is not None:
+                        entry[1] += 1
+                        continue
+                    seen[id(value)] = [value, 1]
+                    visit(value.values())
+                elif isinstance(value, list):
+                    visit(value)
 
-        for document in documents:
-            visit(document)
+        visit(documents)
         return [node for node, count in seen.values() if count > 1]
 
 
@@ -440,6 +441,10 @@ class _Walk:
                 )
             return subject
         _, subject, quads, first, end = found
+        if first == end:
+            # No blank node inside (an issuer or achievement with ids all through): as they are.
+            self.quads.extend(quads)
+            return subject
         labels = {f"_:b{number}": self.blank() for number in range(first, end)}
         get = labels.get
         self.quads.extend((get(s, s), p, get(o, o), g) for s, p, o, g in quads)

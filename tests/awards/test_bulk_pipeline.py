@@ -19,6 +19,7 @@ from laurel.awards.actions import confirm_batch, upload_batch
 from laurel.awards.models import Award, AwardBatch, AwardChunk
 from laurel.awards.tasks import issue_awards
 from laurel.core.fetching import local_fetcher
+from laurel.credentials.actions import jwt_of
 from laurel.credentials.models import AwardStatus, Credential
 from laurel.credentials.status import ensure_status
 from laurel.credentials.tasks import unsigned_awards
@@ -126,10 +127,24 @@ class BulkPipelineTests(AwardsTestCase):
         for credential in credentials:
             errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(credential.json)]
             self.assertEqual(errors, [], credential.json["id"])
-            for data in (json.dumps(credential.json), credential.jwt):
+            self.assertEqual(credential.jwt, "")  # made on first download (signing.jwt_of)
+            for data in (json.dumps(credential.json), jwt_of(credential)):
                 report = verify(data, fetcher=local_fetcher())
                 problems = [c.to_dict() for c in report.checks if c.status not in ("pass", "skipped")]
                 self.assertTrue(report.valid, problems)
+
+    def test_a_batch_credential_gets_its_jwt_on_first_download_and_keeps_it(self) -> None:
+        batch = self.confirmed(1)
+        pipeline.work(should_stop=never)
+        credential = Credential.objects.get(award__batch=batch, language="ko")
+        self.assertEqual(credential.jwt, "")
+        path = f"/a/{credential.award.public_id}/credential.jwt?lang=ko"
+        first = self.client.get(path)
+        self.assertEqual(first.status_code, 200)
+        self.assertEqual(first["Content-Type"], "application/jwt")
+        credential.refresh_from_db()
+        self.assertEqual(first.content.decode(), credential.jwt)
+        self.assertEqual(self.client.get(path).content, first.content)
 
     def test_each_email_is_in_the_recipients_language_and_names_them(self) -> None:
         self.confirmed(2)

@@ -17,7 +17,7 @@ from pyld import jsonld as pyld
 
 from laurel.credentials import issuers
 from laurel.credentials.models import Credential
-from laurel.credentials.signing import Signed, sign_award, sign_many, slots_for, store_new
+from laurel.credentials.signing import Signed, jwt_of, sign_award, sign_many, slots_for, store_new
 from laurel.credentials.status import allocate_statuses
 from tests.credentials.helpers import CredentialsTestCase
 from tests.vc.conftest import SHARED
@@ -165,3 +165,29 @@ class BulkSigningTests(CredentialsTestCase):
         (award,) = self.awards(1)
         stored = {c.language: c.jwt for c in self.sign([award])}
         self.assertEqual({c.language: c.jwt for c in sign_award(award)}, stored)
+
+    def test_credentials_signed_without_their_jwt_get_it_made_once_on_first_request(self) -> None:
+        awards = self.awards(2)
+        made = sign_many(awards, slots_for(awards), issuers.signer(awards[0].org), with_jwt=False)
+        with transaction.atomic():
+            store_new(made)
+        stored = list(Credential.objects.filter(award__in=awards).order_by("pk"))
+        self.assertEqual({c.jwt for c in stored}, {""})
+        for credential in stored:
+            late = Credential.objects.get(pk=credential.pk)  # read before the token exists
+            token = jwt_of(credential)
+            claims = check_jwt(token, self.public_key(credential))
+            header = json.loads(b64url(token.split(".")[0]))
+            self.assertEqual(header["kid"], credential.json["proof"][0]["verificationMethod"])
+            unsigned = {k: v for k, v in credential.json.items() if k != "proof"}
+            self.assertEqual({k: claims[k] for k in unsigned}, unsigned)
+            self.assertEqual(Credential.objects.get(pk=credential.pk).jwt, token)
+            # A second request that read the row before the first stored its token gets that token.
+            self.assertEqual(jwt_of(late), token)
+            self.assertEqual(Credential.objects.get(pk=credential.pk).jwt, token)
+
+    def test_a_stored_jwt_is_returned_as_it_is(self) -> None:
+        (signed, *_rest) = self.sign(self.awards(1))
+        stored = Credential.objects.get(award_id=signed.award_id, language=signed.language)
+        self.assertTrue(signed.jwt)
+        self.assertEqual(jwt_of(stored), signed.jwt)

@@ -24,7 +24,7 @@ from laurel.core.actor import Actor
 from laurel.credentials import formats
 from laurel.credentials.management.commands._org import get_org
 from laurel.credentials.models import Credential
-from laurel.credentials.signing import credential_for
+from laurel.credentials.signing import credential_for, jwt_of
 from laurel.orgs.models import Organization, Recipient
 from laurel.vc import baking
 
@@ -69,7 +69,7 @@ def render(credential: Credential, version: AchievementVersion, fmt: str) -> byt
     if fmt == "json":
         return formats.json_bytes(credential) + b"\n"
     if fmt == "jwt":
-        return (credential.jwt + "\n").encode()
+        return (jwt_of(credential) + "\n").encode()
     image = formats.bake_source(version, fmt)
     assert image is not None  # check_request refused badges without one
     try:
