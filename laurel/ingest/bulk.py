@@ -9,7 +9,7 @@ converting each value with the column type's input function, as a quoted literal
 """
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -47,9 +47,15 @@ def insert_sql(
     return sql
 
 
-def rows_json(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """The rows as a JSON array of objects keyed by column name."""
-    return _ENCODE([dict(zip(columns, map(_value, row), strict=True)) for row in rows])
+def rows_json(
+    columns: Sequence[str], rows: Sequence[Sequence[Any]], encode: Callable[[Any], str] = _ENCODE
+) -> str:
+    """The rows as a JSON array of objects keyed by column name.
+
+    A list or dict value is written as JSON: a json or jsonb column takes it as it is, and a
+    text column takes its text exactly as ``encode`` wrote it.
+    """
+    return encode([dict(zip(columns, map(_value, row), strict=True)) for row in rows])
 
 
 def _value(value: Any) -> Any:

@@ -164,7 +164,7 @@ def _store(source: Source, batch: list[Incoming], now: datetime) -> None:
         [
             (
                 uuid.UUID(item.key),
-                canonical.dumps(item.statement),
+                item.statement,
                 None if item.voids is None else uuid.UUID(item.voids),
                 item.key in voided_now,
                 fact_ids.get(item.key),
@@ -207,21 +207,27 @@ _COLUMNS = ("org", "source", "stored", "statement_id", "body", "voids", "voided"
 def _insert(source: Source, now: datetime, rows: list[tuple[Any, ...]]) -> None:
     """INSERT the rows in one statement: the ORM's per-object work is most of bulk_create's cost.
 
-    ``rows`` are (statement_id, body, voids, voided, fact_ids); the values common
-    to the batch are converted once.
+    ``rows`` are (statement_id, statement, voids, voided, fact_ids); the values common to the
+    batch are converted once. The body stored is canonical.dumps(statement).
     """
     fields = [Statement._meta.get_field(name) for name in _COLUMNS]
     table = Statement._meta.db_table
     if bulk.supported(connection):
+        # Each statement goes into the rows' JSON as an object, not as a string holding its
+        # text: PostgreSQL fills a text column from a nested JSON object with that object's
+        # text exactly as written, and canonical.dumps writes a nested object exactly as it
+        # writes it alone (compact, keys in order). So the body is what dumps(statement) gives,
+        # written once, with no second escaping here nor unescaping in the database.
         columns = [f.column for f in fields]
         values = [
-            (source.org_id, source.pk, now, key, body, voids, voided, ids or [])
-            for key, body, voids, voided, ids in rows
+            (source.org_id, source.pk, now, key, statement, voids, voided, ids or [])
+            for key, statement, voids, voided, ids in rows
         ]
+        sql = bulk.insert_sql(connection, table, columns)
         with connection.cursor() as cursor:
             for start in range(0, len(values), bulk.ROWS):
                 part = values[start : start + bulk.ROWS]
-                cursor.execute(bulk.insert_sql(connection, table, columns), [bulk.rows_json(columns, part)])
+                cursor.execute(sql, [bulk.rows_json(columns, part, canonical.dumps)])
         return
     names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
@@ -235,12 +241,12 @@ def _insert(source: Source, now: datetime, rows: list[tuple[Any, ...]]) -> None:
         [
             *common,
             key if native else key.hex,
-            body,
+            canonical.dumps(statement),
             None if voids is None else (voids if native else voids.hex),
             voided,
             facts_field.get_db_prep_save(ids, connection) if ids else no_facts,
         ]
-        for key, body, voids, voided, ids in rows
+        for key, statement, voids, voided, ids in rows
     ]
     with connection.cursor() as cursor:
         sql = f"INSERT INTO {connection.ops.quote_name(table)} ({names}) VALUES ({marks})"  # noqa: S608
