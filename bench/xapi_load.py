@@ -146,6 +146,32 @@ def cpu_seconds(pids: Sequence[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def process_cpu(pid: int) -> float | None:
+    try:
+        return cpu_seconds([pid])
+    except OSError:  # gone, or not on this machine
+        return None
+
+
+def backends(site_: Any) -> dict[int, float]:
+    """CPU seconds used so far by each PostgreSQL backend serving the bench database.
+
+    Only when PostgreSQL runs on this machine (its backends' /proc entries are then readable):
+    on a two-core machine its work competes with the servers', so it is part of a batch's cost.
+    """
+    if not site_.database:
+        return {}
+    import psycopg
+
+    with psycopg.connect(site_.admin_url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [site_.database],
+        ).fetchall()
+    found = {pid: process_cpu(pid) for (pid,) in rows}
+    return {pid: cpu for pid, cpu in found.items() if cpu is not None}
+
+
 def load(ports: Sequence[int], bodies: list[bytes], clients: int, auth: str) -> tuple[float, list[str]]:
     """POST every body; returns the wall-clock seconds and any failures."""
     work: queue.Queue[tuple[int, bytes]] = queue.Queue()
@@ -216,8 +242,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         before = laurel.query(REPORT)
         pids = [process.pid for process in laurel.processes]
         cpu_before = cpu_seconds(pids)
+        database_before = backends(laurel)
         seconds, failures = load(ports, bodies, clients, auth)
         cpu = cpu_seconds(pids) - cpu_before
+        database_after = backends(laurel)
         after = laurel.query(REPORT)
         load_average = os.getloadavg()
     stored = after["statements"] - before["statements"]
@@ -234,6 +262,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"server CPU: {cpu:.2f} s in total, {cpu / len(bodies) * 1000:.1f} ms per batch; "
         f"{args.statements / cpu:,.0f} statements per server CPU-second"
     )
+    if database_after:
+        # Backends opened during the run count from zero: their start-up is part of the cost.
+        database_cpu = sum(used - database_before.get(pid, 0.0) for pid, used in database_after.items())
+        print(
+            f"PostgreSQL backends' CPU: {database_cpu:.2f} s in total, "
+            f"{database_cpu / len(bodies) * 1000:.1f} ms per batch ({len(database_after)} backends)"
+        )
     print("load average after the run (1, 5, 15 min): " + " ".join(f"{n:.2f}" for n in load_average))
     ok = not failures and stored == args.statements and facts == args.statements
     verdict_check = "ok" if ok else "WRONG"

@@ -79,6 +79,21 @@ class StatementResourceTests(XapiTestCase):
             self.assertEqual(stored[key], sent[key])
         self.assertEqual(list(stored["verb"]["display"]), ["ko", "en-US"])
 
+    def test_the_stored_text_is_compact_json_in_the_order_received(self) -> None:
+        # On PostgreSQL the body reaches the table inside a JSON document of rows: its text
+        # must still be the statement alone, compact, keys in order, escapes intact.
+        tricky = 'say "hi" \\ back\\slash, 홍길동 🎓, tab\t, line\u2028sep, nul-ish \\u0000'
+        sent = statement(id=new_id())
+        sent["object"]["definition"]["name"] = {"ko": tricky, "en-US": "x"}
+        self.assert_accepted(sent)
+        response = self.get(f"statementId={sent['id']}&format=exact")
+        text = response.content.decode()
+        expected = json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":"))
+        self.assertEqual(text, expected)
+        stored = json.loads(text)
+        self.assertEqual(list(stored)[:4], ["id", "actor", "verb", "object"])
+        self.assertEqual(stored["object"]["definition"]["name"], {"ko": tricky, "en-US": "x"})
+
     def test_context_activities_come_back_as_lists(self) -> None:
         one = {"id": "http://example.com/course"}
         sent = statement(
