@@ -41,6 +41,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from operator import itemgetter
 from typing import Any
 
 from bench.issue_csv import machine, site
@@ -499,15 +500,19 @@ def record(source: Any, facts: Sequence[Fact], size: int, people: dict[str, tupl
     What ``record_facts`` does for new facts of known people, without looking for existing
     keys and identities first: the replayed facts are new and their people known.
     """
-    from django.db import transaction
+    from django.db import router, transaction
     from django.utils import timezone
 
     from laurel.ingest import pending
     from laurel.ingest.facts import normalize
     from laurel.ingest.models import Fact as Row
-    from laurel.ingest.store import insert_facts
+    from laurel.ingest.store import COLUMNS, insert_facts
 
     org = source.org
+    alias = router.db_for_write(Row)
+    names = [f.attname for f in Row._meta.concrete_fields]
+    # A fact's values in the model's field order, from (id, the inserted row, no void, no batch).
+    order = itemgetter(*(["id", *COLUMNS, "voided_at", "import_batch_id"].index(name) for name in names))
     started = time.perf_counter()
 
     def one(part: Sequence[Fact]) -> None:
@@ -522,12 +527,12 @@ def record(source: Any, facts: Sequence[Fact], size: int, people: dict[str, tupl
         ]  # fmt: skip
         with transaction.atomic():
             ids = insert_facts(rows)
+            # Built as ``record_facts`` builds the facts it queues: from the row, as the ORM
+            # loads one, rather than by keywords.
             made = [
-                Row(pk=pk, org_id=org.pk, source_id=source.pk, event_key=row[2], identity_id=row[3],
-                    recipient_id=row[4], type=row[5], object_id=row[6], course=row[8], status=row[11],
-                    occurred_at=row[12])
+                Row.from_db(alias, names, order((pk, *row, None, None)))
                 for pk, row in zip(ids, rows, strict=True)
-            ]  # fmt: skip
+            ]
             pending.enqueue_for(org, made)
 
     for part in chunks(sorted(facts, key=lambda f: (f.at, f.key)), size):
@@ -575,6 +580,17 @@ def outcome(badges: dict[int, str]) -> tuple[Counter[tuple[int, str]], set[tuple
     }
     states = Counter(AwardState.objects.values_list("state", flat=True))
     return awards, flagged, states
+
+
+def drains() -> tuple[int, int]:
+    """(drain tasks run, pairs they evaluated), from the task results the workers stored."""
+    from django_tasks_db.models import DBTaskResult
+
+    from laurel.rules.tasks import drain_pending
+
+    done = DBTaskResult.objects.filter(task_path=drain_pending.module_path, status="SUCCESSFUL")
+    counts = list(done.values_list("return_value", flat=True))
+    return len(counts), sum(int(n or 0) for n in counts)
 
 
 def baseline(sample: int) -> tuple[float, float, int]:
@@ -645,6 +661,7 @@ def replay(args: argparse.Namespace) -> int:
         time.sleep(3)  # let the workers start before the clock does
         pids = [p.pid for p in laurel.processes]
         cpu_before = cpu_seconds(pids)
+        own_before = time.process_time()
         t0 = time.perf_counter()
         term_seconds = record(world["source"], term, args.batch, people)
         t_term = time.perf_counter()
@@ -658,6 +675,8 @@ def replay(args: argparse.Namespace) -> int:
         t_end = drained(args.timeout)
         progress(f"queue empty after the corrections, {t_end - t0:.1f} s in all; checking")
         worker_cpu = cpu_seconds(pids) - cpu_before
+        recorder_cpu = time.process_time() - own_before
+        tasks, evaluated = drains()
         awards, flagged, states = outcome(world["badges"])
         one, together, sampled = baseline(args.sample)
         load_average = os.getloadavg()
@@ -682,7 +701,12 @@ def replay(args: argparse.Namespace) -> int:
         f"throughput: {facts / total:,.0f} facts/s and {made / total:,.0f} awards/s overall; "
         f"{made:,} awards, {sum(states.values()):,} learner states ({dict(sorted(states.items()))})"
     )
-    print(f"worker CPU: {worker_cpu:.1f} s over {args.workers} workers")
+    print(
+        f"CPU: this process (recording, waiting) {recorder_cpu:.1f} s, "
+        f"{1000 * recorder_cpu / (facts + len(voids)):.3f} ms per fact; workers {worker_cpu:.1f} s over "
+        f"{args.workers}, {tasks:,} drain tasks evaluating {evaluated:,} pairs "
+        f"({1000 * worker_cpu / max(evaluated, 1):.2f} ms CPU per pair)"
+    )
     refused = ", ".join(f"{count} {name}" for name, count in RETRIES.items()) or "none"
     print(f"batches sent again after a database conflict: {refused}")
     print(

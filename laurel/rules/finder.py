@@ -67,16 +67,52 @@ def matches(read: Sequence[str], fact: Any) -> bool:
 def find_pairs(org: Organization, facts: Sequence[Fact]) -> Iterable[tuple[int, int]]:
     from laurel.rules.models import Rule
 
-    live = list(Rule.objects.filter(org=org, state=Rule.State.LIVE).values_list("achievement_id", "reads"))
+    live = Rule.objects.filter(org=org, state=Rule.State.LIVE).values_list("achievement_id", "reads")
+    readers = _Readers(live)
     pairs: set[tuple[int, int]] = set()
-    for achievement_id, rule_reads in live:
-        for fact in facts:
-            if fact.recipient_id is not None and any(matches(r, fact) for r in rule_reads):
+    for fact in facts:
+        if fact.recipient_id is not None:
+            for achievement_id in readers.of(fact):
                 pairs.add((fact.recipient_id, achievement_id))
     if pairs:
         hold_queued(pairs)
         nudge_after_commit()
     return pairs
+
+
+class _Readers:
+    """Which live rules read a fact, as ``matches`` says, by dictionary look-ups.
+
+    A batch holds thousands of facts but few distinct (type, course, object) triples, and a
+    rule's triple matches a fact's exactly or with "" for its course, its object or both; so
+    each distinct triple is answered once from the four keys it can match.
+    """
+
+    def __init__(self, live: Iterable[tuple[int, Sequence[Sequence[str]]]]) -> None:
+        self.by_read: dict[tuple[str, str, str], set[int]] = {}
+        self.by_type: dict[str, set[int]] = {}
+        for achievement_id, rule_reads in live:
+            for kind, course, item in rule_reads:
+                self.by_read.setdefault((kind, course, item), set()).add(achievement_id)
+                self.by_type.setdefault(kind, set()).add(achievement_id)
+        self.seen: dict[tuple[str, str, str], tuple[int, ...]] = {}
+
+    def of(self, fact: Any) -> tuple[int, ...]:
+        key = (fact.type, fact.course, fact.object_id)
+        found = self.seen.get(key)
+        if found is None:
+            found = self.seen[key] = self._find(*key)
+        return found
+
+    def _find(self, kind: str, course: str, item: str) -> tuple[int, ...]:
+        if kind not in self.by_type:
+            return ()
+        if not item:
+            return tuple(sorted(self.by_type[kind]))  # a partial copy: see ``matches``
+        found: set[int] = set()
+        for key in {(kind, course, item), (kind, "", item), (kind, course, ""), (kind, "", "")}:
+            found |= self.by_read.get(key, set())
+        return tuple(sorted(found))
 
 
 def hold_queued(pairs: Iterable[tuple[int, int]]) -> None:
@@ -89,20 +125,23 @@ def hold_queued(pairs: Iterable[tuple[int, int]]) -> None:
     would let the drains take the others meanwhile): queueing it waits for that drain and
     queues it again, since it is then gone. Only PostgreSQL needs this: SQLite runs one writer
     at a time.
+
+    The pairs go as two arrays joined with the queue: a statement with a placeholder per pair
+    is parsed anew by the driver on every call, which cost more than the lock.
     """
     from laurel.ingest.models import PendingEvaluation
 
     if connection.vendor != "postgresql":
         return
-    by_badge: dict[int, list[int]] = {}
-    for recipient_id, achievement_id in sorted(pairs):
-        by_badge.setdefault(achievement_id, []).append(recipient_id)
+    ordered = sorted(pairs)
     table = connection.ops.quote_name(PendingEvaluation._meta.db_table)
-    where = " OR ".join(["(achievement_id = %s AND recipient_id = ANY(%s))"] * len(by_badge))
-    params = [value for achievement_id, ids in by_badge.items() for value in (achievement_id, ids)]
     with connection.cursor() as cursor:
-        # Only the table's quoted name and placeholders go into the text.
-        cursor.execute(f"SELECT id FROM {table} WHERE {where} FOR SHARE SKIP LOCKED", params)  # noqa: S608
+        # Only the table's quoted name goes into the text.
+        cursor.execute(
+            f"SELECT p.id FROM {table} AS p JOIN unnest(%s::bigint[], %s::bigint[]) AS v(r, a) "  # noqa: S608
+            "ON p.recipient_id = v.r AND p.achievement_id = v.a FOR SHARE OF p SKIP LOCKED",
+            [[r for r, _a in ordered], [a for _r, a in ordered]],
+        )
 
 
 def nudge_after_commit() -> None:
