@@ -13,9 +13,11 @@ from laurel.accounts.models import ApiToken, hash_token
 from laurel.achievements.models import Achievement, AchievementVersion
 from laurel.audit.models import AuditEvent
 from laurel.awards.models import Award, AwardBatch
+from laurel.endorsements.models import Endorsement
 from laurel.hooks.models import Delivery, Endpoint
 from laurel.ingest.models import ImportBatch, Source, SourceIdentity
 from laurel.orgs.models import Invitation, Membership, Recipient
+from laurel.pathways.models import Pathway
 from laurel.rules.models import AwardState, Rule
 from laurel.test import BaseTestCase
 
@@ -30,6 +32,10 @@ def walk(patterns: list, prefix: str = "") -> list[str]:
         elif isinstance(p, URLPattern):
             routes.append(prefix + str(p.pattern))
     return routes
+
+
+# Which object a route's <public_id> names, by the path before it (the longest first).
+PUBLIC_ID_PREFIXES = ("awards/bulk/", "achievements/", "awards/", "sources/", "rules/", "endorsements/")
 
 
 class OrganizationIsolationTests(BaseTestCase):
@@ -74,6 +80,14 @@ class OrganizationIsolationTests(BaseTestCase):
             org=org, url="https://lms.example.ac.kr/events", secret_encrypted=b"-", secret_kek_id="-"
         )
         delivery = Delivery.objects.create(org=org, endpoint=endpoint, event_type="award.issued", body="{}")
+        Pathway.objects.create(org=org, slug="trail", name_en="Trail", milestone=achievement)
+        endorsement = Endorsement.objects.create(
+            org=org,
+            achievement=achievement,
+            email="e@example.com",
+            token_hash=hash_token("endorse"),
+            expires_at=timezone.now() + timedelta(days=7),
+        )
         cls.values = {
             "slug": org.slug,
             "member_id": str(member.public_id),
@@ -91,13 +105,22 @@ class OrganizationIsolationTests(BaseTestCase):
             "state_id": state.public_id,
             "endpoint_id": endpoint.public_id,
             "delivery_id": delivery.public_id,
+            "pathway_slug": "trail",
+            "endorsements/public_id": endorsement.public_id,
         }
 
     def url_for(self, route: str) -> str:
         def fill(match: re.Match[str]) -> str:
             name = match.group(1).split(":")[-1]
             if name == "public_id":
-                for key in ("awards/bulk/", "achievements/", "awards/", "sources/", "rules/"):
+                for key in (
+                    "awards/bulk/",
+                    "achievements/",
+                    "awards/",
+                    "sources/",
+                    "rules/",
+                    "endorsements/",
+                ):
                     if key in route:
                         return self.values[key + "public_id"]
             if name not in self.values:
