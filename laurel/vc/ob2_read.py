@@ -15,8 +15,8 @@ Reading checks only the form; nothing is fetched and no signature is checked her
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from laurel.vc import baking, multibase, strict_json
-from laurel.vc.verify_input import MAX_IMAGE_BYTES, MAX_INPUT_BYTES, InputError, check_depth
+from laurel.vc import baking, multibase
+from laurel.vc.verify_input import MAX_IMAGE_BYTES, MAX_INPUT_BYTES, InputError, parse_json_text
 
 Ob2Format = Literal["url", "json", "jws", "png", "svg"]
 Carrier = Literal["url", "json", "jws"]
@@ -37,19 +37,6 @@ class Ob2Input:
     header: dict[str, Any] = field(default_factory=dict)
 
 
-def _json_object(text: str, what: str) -> dict[str, Any]:
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_INPUT_BYTES:
-        raise InputError(f"the {what} is larger than {MAX_INPUT_BYTES} bytes")
-    check_depth(text)
-    try:
-        value = strict_json.loads(text)
-    except strict_json.StrictJsonError as error:
-        raise InputError(f"the {what} {error}") from error
-    if not isinstance(value, dict):
-        raise InputError(f"the {what} is not a JSON object")
-    return value
-
-
 def split_jws(token: str) -> tuple[dict[str, Any], dict[str, Any], bytes]:
     """A compact JWS's header, payload (both JSON objects) and raw signature, unverified."""
     if len(token) > MAX_INPUT_BYTES or not baking.COMPACT_JWS.fullmatch(token):
@@ -61,7 +48,7 @@ def split_jws(token: str) -> tuple[dict[str, Any], dict[str, Any], bytes]:
         signature = multibase.decode_base64url(signature_part)
     except (multibase.MultibaseError, UnicodeDecodeError) as error:
         raise InputError(f"the JWS cannot be decoded: {error}") from error
-    return _json_object(header_text, "JWS header"), _json_object(payload_text, "JWS payload"), signature
+    return parse_json_text(header_text, "JWS header"), parse_json_text(payload_text, "JWS payload"), signature
 
 
 def _read_text(text: str, outer: Ob2Format | None) -> Ob2Input:
@@ -69,7 +56,7 @@ def _read_text(text: str, outer: Ob2Format | None) -> Ob2Input:
     if text.startswith(("https://", "http://")) and not any(c.isspace() for c in text):
         return Ob2Input(outer or "url", "url", url=text)
     if text.startswith("{"):
-        return Ob2Input(outer or "json", "json", assertion=_json_object(text, "assertion"))
+        return Ob2Input(outer or "json", "json", assertion=parse_json_text(text, "assertion"))
     if baking.COMPACT_JWS.fullmatch(text):
         header, payload, _signature = split_jws(text)
         return Ob2Input(outer or "jws", "jws", assertion=payload, token=text, header=header)

@@ -54,17 +54,19 @@ def check_depth(text: str, limit: int = MAX_DEPTH) -> None:
             raise InputError(f"the JSON is nested more than {limit} levels deep")
 
 
-def parse_json_text(text: str) -> dict[str, Any]:
-    """Parse strict JSON text that must be an object, within the depth limit."""
+def parse_json_text(text: str, what: str = "input") -> dict[str, Any]:
+    """Parse strict JSON text that must be an object, within the depth limit; errors name ``what``."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_INPUT_BYTES:
-        raise InputError(f"the input is larger than {MAX_INPUT_BYTES} bytes")
+        raise InputError(f"the {what} is larger than {MAX_INPUT_BYTES} bytes")
     check_depth(text)
     try:
         value = strict_json.loads(text)
     except strict_json.StrictJsonError as error:
-        raise InputError(f"the input {error}") from error
+        raise InputError(f"the {what} {error}") from error
     if not isinstance(value, dict):
-        raise InputError("the JSON is not an object")
+        raise InputError(
+            "the JSON is not an object" if what == "input" else f"the {what} is not a JSON object"
+        )
     return value
 
 
